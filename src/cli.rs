@@ -1,0 +1,159 @@
+//! The command line (clap). Parsing only; [`crate::run`] carries the commands out.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cloudprep",
+    version,
+    about = "Study for the AWS Certified CloudOps Engineer - Associate exam (SOA-C03) in your terminal",
+    long_about = "cloudprep: practice questions with full feedback, FSRS-6 spaced repetition, weak-area drills \
+                  and timed mock exams for SOA-C03. Run without a command to open the home screen."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct Global {
+    /// SQLite database file [default: <data dir>/cloudprep/cloudprep.db]
+    #[arg(long, global = true, env = "CLOUDPREP_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Load content from this folder instead of the built-in bank
+    #[arg(long, global = true, env = "CLOUDPREP_CONTENT", value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Exam pack to use
+    #[arg(long, global = true, default_value = "SOA-C03", value_name = "CODE")]
+    pub exam: String,
+    /// Config file [default: <config dir>/cloudprep/config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Practice session with immediate feedback
+    Practice(PracticeArgs),
+    /// Spaced-repetition review of what is due
+    Review,
+    /// Practice aimed at your weakest skills
+    Drill {
+        /// Number of questions
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=500))]
+        count: u32,
+    },
+    /// Timed mock exam (65 questions, 130 minutes)
+    Exam(ExamArgs),
+    /// Past mock exams, each with its full report
+    History,
+    /// Progress without the TUI
+    Stats {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the content and print its coverage against the blueprint
+    Validate {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export what you did (JSON), your review history (CSV) or the bank as an Anki deck (apkg)
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+        /// Output file [default: standard output]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Fit FSRS parameters to your own reviews
+    Optimize,
+    /// The effective settings and where each came from
+    Config,
+    /// Questions you reported as wrong or unclear
+    Reports,
+    /// Write a question of your own in $EDITOR
+    NewQuestion {
+        #[arg(long, value_name = "ID")]
+        skill: String,
+    },
+    /// Shell completions
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: String,
+    },
+    /// The man page (roff) on standard output
+    Man,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct PracticeArgs {
+    /// Only this domain (e.g. 1)
+    #[arg(long, value_name = "ID")]
+    pub domain: Option<String>,
+    /// Only this task (e.g. 1.2)
+    #[arg(long, value_name = "ID")]
+    pub task: Option<String>,
+    /// Only this skill (e.g. 1.2.3)
+    #[arg(long, value_name = "ID")]
+    pub skill: Option<String>,
+    /// Number of questions
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub count: u32,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ExamArgs {
+    /// Resume the unfinished exam directly
+    #[arg(long)]
+    pub resume: bool,
+    /// No clock
+    #[arg(long)]
+    pub untimed: bool,
+    /// Extra minutes (AWS grants 30 to non-native English speakers), 0-120
+    /// (checked by the exam command so that a bad value exits 1, as the spec asks)
+    #[arg(long, value_name = "N")]
+    pub extra_minutes: Option<String>,
+    /// Seed for a reproducible draw
+    #[arg(long, value_name = "N")]
+    pub seed: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Apkg,
+}
+
+impl ExamArgs {
+    /// `--extra-minutes`, checked: 0 to 120.
+    pub fn extra_minutes(&self) -> Result<u32, String> {
+        match &self.extra_minutes {
+            None => Ok(0),
+            Some(s) => match s.trim().parse::<u32>() {
+                Ok(n) if n <= 120 => Ok(n),
+                _ => Err(format!(
+                    "--extra-minutes {s:?}: give a whole number of minutes from 0 to 120"
+                )),
+            },
+        }
+    }
+
+    /// `--seed`, checked: a whole number.
+    pub fn seed(&self) -> Result<Option<u64>, String> {
+        match &self.seed {
+            None => Ok(None),
+            Some(s) => s
+                .trim()
+                .parse::<u64>()
+                .map(Some)
+                .map_err(|_| format!("--seed {s:?}: give a whole number from 0 to {}", u64::MAX)),
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! The domain types of a question pack: the exam blueprint and its questions.
+//!
+//! Pure data with serde derives (the YAML specifics live in [`crate::content`]); nothing here
+//! knows about files, the database or the terminal.
+
+use serde::Deserialize;
+
+/// One exam pack: its blueprint and its questions, validated.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub exam: Exam,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exam {
+    pub code: String,
+    pub title: String,
+    pub format: Format,
+    pub domains: Vec<Domain>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Format {
+    pub questions: u32,
+    pub scored: u32,
+    pub minutes: u32,
+    pub passing_score: u32,
+    pub score_min: u32,
+    pub score_max: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Domain {
+    pub id: String,
+    pub title: String,
+    pub weight: u32,
+    pub tasks: Vec<Task>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    pub id: String,
+    pub title: String,
+    pub skills: Vec<Skill>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Skill {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Single,
+    Multiple,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub id: String,
+    pub skill: String,
+    pub kind: Kind,
+    pub difficulty: u8,
+    pub stem: String,
+    pub options: Vec<QOption>,
+    pub explanation: String,
+    pub references: Vec<Reference>,
+    pub tags: Vec<String>,
+    /// The file the question came from, for messages.
+    pub file: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QOption {
+    pub text: String,
+    #[serde(default)]
+    pub correct: bool,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub title: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl Question {
+    /// Original indices of the correct options, ascending.
+    pub fn correct_set(&self) -> Vec<usize> {
+        self.options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.correct)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// "(Select TWO.)" and the like for multiple-response questions; `None` for single.
+    pub fn select_hint(&self) -> Option<String> {
+        if self.kind == Kind::Single {
+            return None;
+        }
+        let n = self.correct_set().len();
+        let word = match n {
+            2 => "TWO",
+            3 => "THREE",
+            4 => "FOUR",
+            5 => "FIVE",
+            _ => return Some(format!("(Select {n}.)")),
+        };
+        Some(format!("(Select {word}.)"))
+    }
+
+    /// True when `chosen` (original indices, any order) is exactly the correct set.
+    pub fn is_correct(&self, chosen: &[usize]) -> bool {
+        let mut c: Vec<usize> = chosen.to_vec();
+        c.sort_unstable();
+        c.dedup();
+        c == self.correct_set()
+    }
+
+    /// The task id a skill id belongs to ("1.2.3" -> "1.2").
+    pub fn task_id(&self) -> &str {
+        parent_id(&self.skill)
+    }
+
+    /// The domain id ("1.2.3" -> "1").
+    pub fn domain_id(&self) -> &str {
+        parent_id(parent_id(&self.skill))
+    }
+}
+
+/// "1.2.3" -> "1.2", "1.2" -> "1", "1" -> "1".
+pub fn parent_id(id: &str) -> &str {
+    match id.rfind('.') {
+        Some(i) => &id[..i],
+        None => id,
+    }
+}
+
+impl Exam {
+    pub fn skills(&self) -> impl Iterator<Item = (&Domain, &Task, &Skill)> {
+        self.domains.iter().flat_map(|d| {
+            d.tasks
+                .iter()
+                .flat_map(move |t| t.skills.iter().map(move |s| (d, t, s)))
+        })
+    }
+
+    pub fn tasks(&self) -> impl Iterator<Item = (&Domain, &Task)> {
+        self.domains.iter().flat_map(|d| d.tasks.iter().map(move |t| (d, t)))
+    }
+
+    pub fn domain(&self, id: &str) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.id == id)
+    }
+
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks().find(|(_, t)| t.id == id).map(|(_, t)| t)
+    }
+
+    pub fn skill(&self, id: &str) -> Option<&Skill> {
+        self.skills().find(|(_, _, s)| s.id == id).map(|(_, _, s)| s)
+    }
+
+    /// Domain weight as a fraction of 1.
+    pub fn weight_of_domain(&self, id: &str) -> f64 {
+        self.domain(id).map(|d| f64::from(d.weight) / 100.0).unwrap_or(0.0)
+    }
+}
+
+impl Pack {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+}
+
+/// Largest-remainder rounding of `weights` (any scale) to integers summing to `total`.
+/// Ties in the remainder go to the earlier entry, so the result is deterministic.
+pub fn largest_remainder(weights: &[u32], total: u32) -> Vec<u32> {
+    let sum: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+    if sum == 0 || weights.is_empty() {
+        return vec![0; weights.len()];
+    }
+    let mut out = Vec::with_capacity(weights.len());
+    let mut rems = Vec::with_capacity(weights.len());
+    for (i, &w) in weights.iter().enumerate() {
+        let exact = u64::from(w) * u64::from(total);
+        out.push((exact / sum) as u32);
+        rems.push((exact % sum, i));
+    }
+    let given: u32 = out.iter().sum();
+    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in rems.iter().take((total - given) as usize) {
+        out[i] += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn largest_remainder_gives_the_soa_c03_split() {
+        assert_eq!(largest_remainder(&[22, 22, 22, 16, 18], 50), vec![11, 11, 11, 8, 9]);
+        assert_eq!(largest_remainder(&[22, 22, 22, 16, 18], 15), vec![3, 3, 3, 3, 3]);
+        assert_eq!(largest_remainder(&[1, 1, 1], 2), vec![1, 1, 0]);
+        assert_eq!(largest_remainder(&[], 5), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn parents() {
+        assert_eq!(parent_id("1.2.3"), "1.2");
+        assert_eq!(parent_id(parent_id("1.2.3")), "1");
+        assert_eq!(parent_id("4"), "4");
+    }
+}

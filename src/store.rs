@@ -1,0 +1,860 @@
+//! The SQLite store. The only module that knows rusqlite.
+//!
+//! One [`Store`] owns the connection. Migrations are the numbered files in `migrations/`,
+//! embedded at build time and applied in order under `PRAGMA user_version`, each in one
+//! transaction. A database from a newer build (a higher `user_version`) is refused before
+//! anything is written to it. Every user action that must survive a crash is one transaction.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
+
+use crate::srs::{Card, CardPhase, Rating};
+
+/// The migrations, in order; the schema version is their count.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+const BUSY_TIMEOUT_MS: u64 = 5_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the database folder {path}: {source}; pass --db with a writable path")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot open the database {path}: {message}; pass --db with a writable path")]
+    Open { path: PathBuf, message: String },
+    #[error("{path} is not a cloudprep database (not SQLite): move it aside or pass --db with another path")]
+    NotADatabase { path: PathBuf },
+    #[error(
+        "{path} was written by a newer cloudprep (schema version {found}; this build knows {known}): upgrade cloudprep; the file was not changed"
+    )]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("the database {path} is busy (another cloudprep is writing to it); try again in a moment")]
+    Busy { path: PathBuf },
+    #[error("the database {path} is read-only: {message}")]
+    ReadOnly { path: PathBuf, message: String },
+    #[error("database error in {path}: {message}")]
+    Sql { path: PathBuf, message: String },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The mode an answer was given in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Practice,
+    Review,
+    Drill,
+    Exam,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Review => "review",
+            Mode::Drill => "drill",
+            Mode::Exam => "exam",
+        }
+    }
+}
+
+/// One graded answer, as logged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRow {
+    pub question_id: String,
+    pub skill: String,
+    pub difficulty: u8,
+    pub reviewed_at: DateTime<Utc>,
+    pub rating: Rating,
+    pub correct: bool,
+    pub mode: String,
+    pub elapsed_ms: i64,
+    pub chosen: Vec<usize>,
+    pub exam_id: Option<i64>,
+}
+
+/// A finished mock exam, summarised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamSummary {
+    pub id: i64,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub elapsed_ms: i64,
+    pub time_limit_ms: Option<i64>,
+    pub scaled_score: Option<i64>,
+    pub raw_correct: Option<i64>,
+    pub scored_total: Option<i64>,
+    pub passed: Option<bool>,
+    pub timed_out: bool,
+    pub seed: i64,
+    pub position: i64,
+}
+
+/// One item of a mock exam as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamItemRow {
+    pub position: usize,
+    pub question_id: String,
+    pub domain: String,
+    pub skill: String,
+    pub scored: bool,
+    pub option_order: Vec<usize>,
+    pub chosen: Vec<usize>,
+    pub flagged: bool,
+    pub correct: Option<bool>,
+}
+
+/// (skill, reviewed_at, correct, mode) of one answer.
+pub type SkillAnswer = (String, DateTime<Utc>, bool, String);
+
+pub fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub fn from_ms(v: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(v)
+        .single()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+fn json_list(v: &[usize]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
+}
+
+fn parse_list(s: &str) -> Vec<usize> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        if path.is_dir() {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                message: "it is a directory".to_string(),
+            });
+        }
+        create_private(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| classify(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.setup()?;
+        Ok(store)
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(|e| classify(Path::new(":memory:"), e))?;
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
+        store.setup()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        classify(&self.path, e)
+    }
+
+    fn setup(&mut self) -> Result<()> {
+        self.conn
+            .busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
+            .map_err(|e| self.err(e))?;
+        // Read the version before any write: a newer database must stay byte-identical.
+        let version = self.user_version()?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        self.conn
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| self.err(e))?;
+        self.migrate()
+    }
+
+    pub fn user_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Applies every migration above the current version, each in its own transaction.
+    fn migrate(&mut self) -> Result<()> {
+        let current = self.user_version()?;
+        for (i, (_name, sql)) in MIGRATIONS.iter().enumerate() {
+            let version = i as i64 + 1;
+            if version <= current {
+                continue;
+            }
+            let path = self.path.clone();
+            let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+            tx.execute_batch(sql).map_err(|e| classify(&path, e))?;
+            tx.pragma_update(None, "user_version", version)
+                .map_err(|e| classify(&path, e))?;
+            tx.commit().map_err(|e| classify(&path, e))?;
+        }
+        Ok(())
+    }
+
+    pub fn integrity_ok(&self) -> Result<bool> {
+        let s: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(s == "ok")
+    }
+
+    // ----- settings -----
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    // ----- cards and reviews -----
+
+    pub fn card(&self, exam: &str, question_id: &str) -> Result<Option<Card>> {
+        self.conn
+            .query_row(
+                "SELECT question_id, state, stability, difficulty, due, step, reps, lapses, last_review
+                 FROM cards WHERE exam = ?1 AND question_id = ?2",
+                params![exam, question_id],
+                card_from_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn cards(&self, exam: &str) -> Result<Vec<Card>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT question_id, state, stability, difficulty, due, step, reps, lapses, last_review
+                 FROM cards WHERE exam = ?1 ORDER BY question_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st.query_map([exam], card_from_row).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// Cards due at `now` (learning ones included), most overdue first.
+    pub fn due_cards(&self, exam: &str, now: DateTime<Utc>, limit: usize) -> Result<Vec<Card>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT question_id, state, stability, difficulty, due, step, reps, lapses, last_review
+                 FROM cards WHERE exam = ?1 AND due <= ?2 AND state != 'new' ORDER BY due LIMIT ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![exam, ms(now), limit as i64], card_from_row)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// The earliest due time among cards not yet due.
+    pub fn next_due(&self, exam: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        self.conn
+            .query_row(
+                "SELECT MIN(due) FROM cards WHERE exam = ?1 AND due > ?2 AND state != 'new'",
+                params![exam, ms(now)],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .map(|v| v.map(from_ms))
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn count_due(&self, exam: &str, now: DateTime<Utc>) -> Result<i64> {
+        self.scalar(
+            "SELECT COUNT(*) FROM cards WHERE exam = ?1 AND due <= ?2 AND state != 'new'",
+            params![exam, ms(now)],
+        )
+    }
+
+    /// Question ids that have a card (met at least once).
+    pub fn seen_ids(&self, exam: &str) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT question_id FROM cards WHERE exam = ?1 AND reps > 0")
+            .map_err(|e| self.err(e))?;
+        let rows = st.query_map([exam], |r| r.get(0)).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>().map_err(|e| self.err(e))
+    }
+
+    /// Logs a graded answer and saves the card's new state, in one transaction.
+    pub fn record_answer(&mut self, exam: &str, review: &ReviewRow, card: &Card) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        insert_review(&tx, exam, review).map_err(|e| classify(&path, e))?;
+        upsert_card(&tx, exam, card).map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))
+    }
+
+    pub fn count_reviews(&self, exam: &str) -> Result<i64> {
+        self.scalar("SELECT COUNT(*) FROM reviews WHERE exam = ?1", params![exam])
+    }
+
+    pub fn count_reviews_since(&self, exam: &str, since: DateTime<Utc>) -> Result<i64> {
+        self.scalar(
+            "SELECT COUNT(*) FROM reviews WHERE exam = ?1 AND reviewed_at >= ?2",
+            params![exam, ms(since)],
+        )
+    }
+
+    /// New cards introduced (first answered) since `since`.
+    pub fn count_new_since(&self, exam: &str, since: DateTime<Utc>) -> Result<i64> {
+        self.scalar(
+            "SELECT COUNT(*) FROM (SELECT question_id FROM reviews WHERE exam = ?1
+             GROUP BY question_id HAVING MIN(reviewed_at) >= ?2)",
+            params![exam, ms(since)],
+        )
+    }
+
+    /// Distinct study days (as day numbers after shifting by `offset_secs` to local time),
+    /// most recent first.
+    pub fn study_days(&self, exam: &str, offset_secs: i64, limit: usize) -> Result<Vec<i64>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT (reviewed_at + ?2 * 1000) / 86400000 AS d FROM reviews
+                 WHERE exam = ?1 ORDER BY d DESC LIMIT ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![exam, offset_secs, limit as i64], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<i64>>>().map_err(|e| self.err(e))
+    }
+
+    /// Every review, oldest first.
+    pub fn reviews(&self, exam: &str) -> Result<Vec<ReviewRow>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT question_id, skill, difficulty, reviewed_at, rating, correct, mode, elapsed_ms, chosen, exam_id
+                 FROM reviews WHERE exam = ?1 ORDER BY reviewed_at, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([exam], |r| {
+                Ok(ReviewRow {
+                    question_id: r.get(0)?,
+                    skill: r.get(1)?,
+                    difficulty: r.get::<_, i64>(2)?.clamp(1, 3) as u8,
+                    reviewed_at: from_ms(r.get(3)?),
+                    rating: Rating::from_u8(r.get::<_, i64>(4)?.clamp(1, 4) as u8).unwrap_or(Rating::Again),
+                    correct: r.get::<_, i64>(5)? != 0,
+                    mode: r.get(6)?,
+                    elapsed_ms: r.get(7)?,
+                    chosen: parse_list(&r.get::<_, String>(8)?),
+                    exam_id: r.get(9)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// Per skill: (answers, correct) over every review.
+    pub fn answers_by_skill(&self, exam: &str) -> Result<Vec<(String, i64, i64)>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT skill, COUNT(*), SUM(correct) FROM reviews WHERE exam = ?1 GROUP BY skill")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([exam], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// The last `per_skill` answers of every skill, newest first within a skill:
+    /// (skill, reviewed_at, correct, mode).
+    pub fn recent_by_skill(&self, exam: &str, per_skill: usize) -> Result<Vec<SkillAnswer>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT skill, reviewed_at, correct, mode FROM (
+                   SELECT skill, reviewed_at, correct, mode,
+                          ROW_NUMBER() OVER (PARTITION BY skill ORDER BY reviewed_at DESC, id DESC) AS n
+                   FROM reviews WHERE exam = ?1)
+                 WHERE n <= ?2 ORDER BY skill, reviewed_at DESC",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![exam, per_skill as i64], |r| {
+                Ok((r.get(0)?, from_ms(r.get(1)?), r.get::<_, i64>(2)? != 0, r.get(3)?))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// When each question was last answered (any mode).
+    pub fn last_seen(&self, exam: &str) -> Result<Vec<(String, DateTime<Utc>)>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT question_id, MAX(reviewed_at) FROM reviews WHERE exam = ?1 GROUP BY question_id")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([exam], |r| Ok((r.get(0)?, from_ms(r.get(1)?))))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    // ----- mock exams -----
+
+    pub fn finished_exams(&self, exam: &str) -> Result<Vec<ExamSummary>> {
+        self.exams_where(exam, "finished_at IS NOT NULL ORDER BY finished_at")
+    }
+
+    pub fn exam_in_progress(&self, exam: &str) -> Result<Option<ExamSummary>> {
+        Ok(self
+            .exams_where(exam, "finished_at IS NULL ORDER BY id DESC LIMIT 1")?
+            .into_iter()
+            .next())
+    }
+
+    pub fn exam_summary(&self, id: i64) -> Result<Option<ExamSummary>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("{EXAM_COLUMNS} WHERE id = ?1"))
+            .map_err(|e| self.err(e))?;
+        st.query_row([id], exam_from_row).optional().map_err(|e| self.err(e))
+    }
+
+    fn exams_where(&self, exam: &str, clause: &str) -> Result<Vec<ExamSummary>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("{EXAM_COLUMNS} WHERE exam = ?1 AND {clause}"))
+            .map_err(|e| self.err(e))?;
+        let rows = st.query_map([exam], exam_from_row).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// Creates an exam and its items in one transaction; returns its id.
+    pub fn create_exam(
+        &mut self,
+        exam: &str,
+        seed: i64,
+        started_at: DateTime<Utc>,
+        time_limit_ms: Option<i64>,
+        items: &[ExamItemRow],
+    ) -> Result<i64> {
+        let path = self.path.clone();
+        let c = |e| classify(&path, e);
+        let tx = self.conn.transaction().map_err(c)?;
+        tx.execute(
+            "INSERT INTO exams (exam, seed, started_at, time_limit_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![exam, seed, ms(started_at), time_limit_ms],
+        )
+        .map_err(c)?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut st = tx
+                .prepare_cached(
+                    "INSERT INTO exam_items (exam_id, position, question_id, domain, skill, scored, option_order)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(c)?;
+            for it in items {
+                st.execute(params![
+                    id,
+                    it.position as i64,
+                    it.question_id,
+                    it.domain,
+                    it.skill,
+                    it.scored as i64,
+                    json_list(&it.option_order)
+                ])
+                .map_err(c)?;
+            }
+        }
+        tx.commit().map_err(c)?;
+        Ok(id)
+    }
+
+    pub fn exam_items(&self, exam_id: i64) -> Result<Vec<ExamItemRow>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT position, question_id, domain, skill, scored, option_order, chosen, flagged, correct
+                 FROM exam_items WHERE exam_id = ?1 ORDER BY position",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([exam_id], |r| {
+                Ok(ExamItemRow {
+                    position: r.get::<_, i64>(0)?.max(0) as usize,
+                    question_id: r.get(1)?,
+                    domain: r.get(2)?,
+                    skill: r.get(3)?,
+                    scored: r.get::<_, i64>(4)? != 0,
+                    option_order: parse_list(&r.get::<_, String>(5)?),
+                    chosen: parse_list(&r.get::<_, String>(6)?),
+                    flagged: r.get::<_, i64>(7)? != 0,
+                    correct: r.get::<_, Option<i64>>(8)?.map(|v| v != 0),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// Saves one answer of an exam in progress (its own small transaction).
+    pub fn save_exam_answer(&self, exam_id: i64, position: usize, chosen: &[usize], now: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE exam_items SET chosen = ?3, answered_at = ?4 WHERE exam_id = ?1 AND position = ?2",
+                params![exam_id, position as i64, json_list(chosen), ms(now)],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn save_exam_flag(&self, exam_id: i64, position: usize, flagged: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE exam_items SET flagged = ?3 WHERE exam_id = ?1 AND position = ?2",
+                params![exam_id, position as i64, flagged as i64],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Saves the position and the clock used so far.
+    pub fn save_exam_progress(&self, exam_id: i64, position: usize, elapsed_ms: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE exams SET position = ?2, elapsed_ms = ?3 WHERE id = ?1 AND finished_at IS NULL",
+                params![exam_id, position as i64, elapsed_ms],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Finishes an exam: its score, each item's correctness, and the answers into the review
+    /// log with their cards — all in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn finish_exam(
+        &mut self,
+        exam: &str,
+        exam_id: i64,
+        finished_at: DateTime<Utc>,
+        elapsed_ms: i64,
+        raw_correct: i64,
+        scored_total: i64,
+        scaled_score: i64,
+        passed: bool,
+        timed_out: bool,
+        item_correct: &[(usize, bool)],
+        reviews: &[(ReviewRow, Card)],
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let c = |e| classify(&path, e);
+        let tx = self.conn.transaction().map_err(c)?;
+        let changed = tx
+            .execute(
+                "UPDATE exams SET finished_at = ?2, elapsed_ms = ?3, raw_correct = ?4, scored_total = ?5,
+                 scaled_score = ?6, passed = ?7, timed_out = ?8 WHERE id = ?1 AND finished_at IS NULL",
+                params![
+                    exam_id,
+                    ms(finished_at),
+                    elapsed_ms,
+                    raw_correct,
+                    scored_total,
+                    scaled_score,
+                    passed as i64,
+                    timed_out as i64
+                ],
+            )
+            .map_err(c)?;
+        if changed == 0 {
+            // Already finished (for example by another process): nothing more to do.
+            return Ok(());
+        }
+        for (pos, ok) in item_correct {
+            tx.execute(
+                "UPDATE exam_items SET correct = ?3 WHERE exam_id = ?1 AND position = ?2",
+                params![exam_id, *pos as i64, *ok as i64],
+            )
+            .map_err(c)?;
+        }
+        for (r, card) in reviews {
+            insert_review(&tx, exam, r).map_err(c)?;
+            upsert_card(&tx, exam, card).map_err(c)?;
+        }
+        tx.commit().map_err(c)
+    }
+
+    // ----- question reports -----
+
+    pub fn add_report(&self, exam: &str, question_id: &str, note: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO question_reports (exam, question_id, created_at, note) VALUES (?1, ?2, ?3, ?4)",
+                params![exam, question_id, ms(now), note],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn reports(&self, exam: &str) -> Result<Vec<(String, DateTime<Utc>, String)>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT question_id, created_at, note FROM question_reports WHERE exam = ?1 ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([exam], |r| Ok((r.get(0)?, from_ms(r.get(1)?), r.get(2)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    fn scalar(&self, sql: &str, p: impl rusqlite::Params) -> Result<i64> {
+        self.conn
+            .query_row(sql, p, |r| r.get::<_, Option<i64>>(0))
+            .map(|v| v.unwrap_or(0))
+            .map_err(|e| self.err(e))
+    }
+}
+
+const EXAM_COLUMNS: &str = "SELECT id, started_at, finished_at, elapsed_ms, time_limit_ms, scaled_score, raw_correct,
+    scored_total, passed, timed_out, seed, position FROM exams";
+
+fn exam_from_row(r: &rusqlite::Row) -> rusqlite::Result<ExamSummary> {
+    Ok(ExamSummary {
+        id: r.get(0)?,
+        started_at: from_ms(r.get(1)?),
+        finished_at: r.get::<_, Option<i64>>(2)?.map(from_ms),
+        elapsed_ms: r.get(3)?,
+        time_limit_ms: r.get(4)?,
+        scaled_score: r.get(5)?,
+        raw_correct: r.get(6)?,
+        scored_total: r.get(7)?,
+        passed: r.get::<_, Option<i64>>(8)?.map(|v| v != 0),
+        timed_out: r.get::<_, i64>(9)? != 0,
+        seed: r.get(10)?,
+        position: r.get(11)?,
+    })
+}
+
+fn card_from_row(r: &rusqlite::Row) -> rusqlite::Result<Card> {
+    let state: String = r.get(1)?;
+    Ok(Card {
+        question_id: r.get(0)?,
+        phase: CardPhase::parse(&state).unwrap_or(CardPhase::New),
+        stability: r.get::<_, Option<f64>>(2)?.map(|v| v as f32),
+        difficulty: r.get::<_, Option<f64>>(3)?.map(|v| v as f32),
+        due: from_ms(r.get(4)?),
+        step: r.get::<_, i64>(5)?.max(0) as u32,
+        reps: r.get::<_, i64>(6)?.max(0) as u32,
+        lapses: r.get::<_, i64>(7)?.max(0) as u32,
+        last_review: r.get::<_, Option<i64>>(8)?.map(from_ms),
+    })
+}
+
+fn insert_review(tx: &rusqlite::Transaction, exam: &str, r: &ReviewRow) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO reviews (exam, question_id, skill, difficulty, reviewed_at, rating, correct, mode, elapsed_ms, chosen, exam_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        exam,
+        r.question_id,
+        r.skill,
+        i64::from(r.difficulty),
+        ms(r.reviewed_at),
+        r.rating as i64,
+        r.correct as i64,
+        r.mode,
+        r.elapsed_ms,
+        json_list(&r.chosen),
+        r.exam_id
+    ])
+    .map(|_| ())
+}
+
+fn upsert_card(tx: &rusqlite::Transaction, exam: &str, c: &Card) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO cards (exam, question_id, state, stability, difficulty, due, step, reps, lapses, last_review)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (exam, question_id) DO UPDATE SET state = excluded.state, stability = excluded.stability,
+           difficulty = excluded.difficulty, due = excluded.due, step = excluded.step, reps = excluded.reps,
+           lapses = excluded.lapses, last_review = excluded.last_review",
+    )?
+    .execute(params![
+        exam,
+        c.question_id,
+        c.phase.as_str(),
+        c.stability.map(f64::from),
+        c.difficulty.map(f64::from),
+        ms(c.due),
+        i64::from(c.step),
+        i64::from(c.reps),
+        i64::from(c.lapses),
+        c.last_review.map(ms)
+    ])
+    .map(|_| ())
+}
+
+/// Creates the database file with mode 0600 if it does not exist yet.
+fn create_private(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Open {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
+        match f.code {
+            ErrorCode::NotADatabase => return StoreError::NotADatabase { path },
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return StoreError::Busy { path },
+            ErrorCode::ReadOnly => {
+                return StoreError::ReadOnly {
+                    path,
+                    message: msg
+                        .clone()
+                        .unwrap_or_else(|| "attempt to write a readonly database".into()),
+                };
+            }
+            ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
+                return StoreError::Open {
+                    path,
+                    message: msg.clone().unwrap_or_else(|| f.to_string()),
+                };
+            }
+            _ => {}
+        }
+    }
+    StoreError::Sql {
+        path,
+        message: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_and_are_idempotent() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("sub/folder/c.db");
+        let s = Store::open(&p).expect("open");
+        assert_eq!(s.user_version().expect("v"), SCHEMA_VERSION);
+        drop(s);
+        let s = Store::open(&p).expect("reopen");
+        assert_eq!(s.user_version().expect("v"), SCHEMA_VERSION);
+        assert!(s.integrity_ok().expect("check"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
+
+    #[test]
+    fn newer_database_is_refused_and_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("new.db");
+        {
+            let c = Connection::open(&p).expect("open");
+            c.execute_batch("CREATE TABLE x (a); PRAGMA user_version = 99;")
+                .expect("setup");
+        }
+        let before = std::fs::read(&p).expect("read");
+        match Store::open(&p) {
+            Err(StoreError::TooNew { found: 99, .. }) => {}
+            Err(e) => panic!("wrong error: {e}"),
+            Ok(_) => panic!("opened a newer database"),
+        }
+        assert_eq!(std::fs::read(&p).expect("read"), before);
+    }
+
+    #[test]
+    fn not_a_database_is_a_clear_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("junk.db");
+        std::fs::write(&p, b"this is not sqlite at all, just some text that is long enough").expect("write");
+        let e = Store::open(&p).err().expect("must fail");
+        assert!(matches!(e, StoreError::NotADatabase { .. }), "{e}");
+    }
+
+    #[test]
+    fn answer_and_card_saved_together() {
+        let mut s = Store::open_in_memory().expect("open");
+        let now = Utc::now();
+        let card = Card::new("q1", now);
+        let r = ReviewRow {
+            question_id: "q1".into(),
+            skill: "1.1.1".into(),
+            difficulty: 2,
+            reviewed_at: now,
+            rating: Rating::Good,
+            correct: true,
+            mode: "practice".into(),
+            elapsed_ms: 1200,
+            chosen: vec![2],
+            exam_id: None,
+        };
+        s.record_answer("SOA-C03", &r, &card).expect("save");
+        assert_eq!(s.count_reviews("SOA-C03").expect("n"), 1);
+        assert_eq!(s.reviews("SOA-C03").expect("rows")[0].chosen, vec![2]);
+        assert_eq!(
+            s.card("SOA-C03", "q1").expect("card").map(|c| c.question_id),
+            Some("q1".to_string())
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! The real binary: help, usage errors, the database, stats.
+
+use crate::util::{assert_no_panic, run, stderr, stdout};
+
+#[test]
+fn help_lists_every_subcommand() {
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for cmd in [
+        "practice",
+        "review",
+        "drill",
+        "exam",
+        "history",
+        "stats",
+        "validate",
+        "export",
+        "optimize",
+        "config",
+        "reports",
+        "new-question",
+        "completions",
+        "man",
+    ] {
+        assert!(out.contains(cmd), "--help lacks {cmd}");
+    }
+    assert!(run(&["--version"]).status.success());
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let o = run(&["--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["stats", "--bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn stats_json_on_a_new_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("deep/er/c.db");
+    let o = run(&["--db", db.to_str().expect("utf8"), "stats", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["exam"], "SOA-C03");
+    assert!(v["questions"].as_u64().expect("n") >= 25);
+    assert_eq!(v["seen"], 0);
+    assert_eq!(v["reviews"], 0);
+    assert_eq!(v["due_now"], 0);
+    assert!(v["readiness"].is_null());
+    assert!(v["exam_in_progress"].is_null());
+    assert_eq!(v["exams"].as_array().map(|a| a.len()), Some(0));
+    let d = &v["domains"];
+    assert_eq!(d.as_array().expect("domains").len(), 5);
+    assert_eq!(d[3]["weight"], 16);
+    assert_eq!(d[0]["answered"], 0);
+    assert_eq!(d[0]["mastery"], 0.0);
+    assert!(db.exists());
+    // The environment variable works too.
+    let o = crate::util::bin()
+        .env("CLOUDPREP_DB", &db)
+        .args(["stats"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("reviews 0"));
+}
+
+fn assert_one_line_error(o: &std::process::Output, needle: &str) {
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(o));
+    assert_no_panic(o);
+    let err = stderr(o);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains(needle), "{err}");
+}
+
+#[test]
+fn unusable_db_paths_are_one_line_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A parent that is a file.
+    let file = dir.path().join("afile");
+    std::fs::write(&file, "x").expect("write");
+    let bad = file.join("c.db");
+    assert_one_line_error(
+        &run(&["--db", bad.to_str().expect("utf8"), "stats"]),
+        "cannot create the database folder",
+    );
+    // A file that is not a database.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, vec![b'z'; 4096]).expect("write");
+    assert_one_line_error(
+        &run(&["--db", junk.to_str().expect("utf8"), "stats"]),
+        "is not a cloudprep database",
+    );
+    // A directory.
+    assert_one_line_error(
+        &run(&["--db", dir.path().to_str().expect("utf8"), "stats"]),
+        "is a directory",
+    );
+}
+
+#[test]
+fn newer_database_is_refused_and_left_byte_identical() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    assert!(run(&["--db", db.to_str().expect("utf8"), "stats"]).status.success());
+    assert!(set_user_version(&db, 42), "could not set user_version");
+    let before = std::fs::read(&db).expect("read");
+    assert_one_line_error(&run(&["--db", db.to_str().expect("utf8"), "stats"]), "newer cloudprep");
+    assert_eq!(std::fs::read(&db).expect("read"), before);
+}
+
+/// Sets `PRAGMA user_version` by patching the header (offset 60, big-endian), as SQLite stores it.
+fn set_user_version(db: &std::path::Path, v: u32) -> bool {
+    let Ok(mut bytes) = std::fs::read(db) else { return false };
+    if bytes.len() < 64 {
+        return false;
+    }
+    bytes[60..64].copy_from_slice(&v.to_be_bytes());
+    std::fs::write(db, bytes).is_ok()
+}
+
+#[test]
+fn bad_exam_flags_exit_1_with_a_clear_line() {
+    assert_one_line_error(&run(&["exam", "--seed", "abc"]), "--seed \"abc\"");
+    assert_one_line_error(&run(&["exam", "--extra-minutes", "121"]), "--extra-minutes \"121\"");
+}

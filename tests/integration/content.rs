@@ -1,0 +1,182 @@
+//! Content loading and validation, through the library and through `cloudprep validate`.
+
+use std::collections::BTreeSet;
+
+use cloudprep::content::{self, ContentSource};
+
+use crate::util::{assert_no_panic, fixtures, run, stdout};
+
+#[test]
+fn shipped_content_loads_and_validates() {
+    let loaded = content::load(&ContentSource::Embedded, "SOA-C03");
+    assert!(loaded.errors.is_empty(), "{:#?}", loaded.errors);
+    let pack = loaded.pack.expect("pack");
+    assert_eq!(pack.exam.domains.len(), 5);
+    assert_eq!(pack.exam.tasks().count(), 13);
+    assert_eq!(pack.exam.skills().count(), 53);
+    let weights: Vec<u32> = pack.exam.domains.iter().map(|d| d.weight).collect();
+    assert_eq!(weights, vec![22, 22, 22, 16, 18]);
+    let f = pack.exam.format;
+    assert_eq!(
+        (
+            f.questions,
+            f.scored,
+            f.minutes,
+            f.passing_score,
+            f.score_min,
+            f.score_max
+        ),
+        (65, 50, 130, 720, 100, 1000)
+    );
+    assert!(pack.questions.len() >= 25);
+    for d in &pack.exam.domains {
+        let n = pack.questions.iter().filter(|q| q.domain_id() == d.id).count();
+        assert!(n >= 5, "domain {} has {n} questions", d.id);
+    }
+    assert!(
+        pack.questions
+            .iter()
+            .any(|q| q.kind == cloudprep::model::Kind::Multiple)
+    );
+}
+
+#[test]
+fn exam_code_is_case_insensitive_and_unknown_code_is_an_error() {
+    assert!(content::load(&ContentSource::Embedded, "soa-c03").ok());
+    let l = content::load(&ContentSource::Embedded, "XYZ-C99");
+    assert!(l.pack.is_none());
+    assert!(
+        l.errors[0].message.contains("no exam pack with code XYZ-C99"),
+        "{:?}",
+        l.errors
+    );
+}
+
+/// Every invalid fixture fails with its own message, naming the file and the line.
+#[test]
+fn every_invalid_fixture_fails_with_its_message() {
+    let root = fixtures().join("invalid");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 30, "only {} fixtures", cases.len());
+    for case in cases {
+        let name = case.file_name().expect("name").to_string_lossy().into_owned();
+        let expect = std::fs::read_to_string(case.join("expect")).expect("expect file");
+        let loaded = content::load(&ContentSource::Dir(case.clone()), "TST-C01");
+        assert!(!loaded.ok(), "{name}: loaded without errors");
+        let shown: Vec<String> = loaded.errors.iter().map(|e| e.to_string()).collect();
+        for want in expect.lines().filter(|l| !l.is_empty()) {
+            let (loc, msg) = want.split_once('|').expect("expect line has |");
+            let found = loaded.errors.iter().any(|e| {
+                let loc_ok = match loc.rsplit_once(':') {
+                    Some((file, line)) => e.file.ends_with(file) && e.line == Some(line.parse().expect("line number")),
+                    None => e.file.ends_with(loc),
+                };
+                loc_ok && e.message.contains(msg)
+            });
+            assert!(found, "{name}: expected `{want}`, got:\n{}", shown.join("\n"));
+        }
+        // Every error about a question names it.
+        for e in &loaded.errors {
+            if e.file.contains("questions/") && e.message.contains("option") {
+                assert!(e.question.is_some() || e.message.contains("YAML"), "{name}: {e}");
+            }
+        }
+    }
+}
+
+/// The binary reports the same errors, exits 1, never panics and never touches the database.
+#[test]
+fn validate_binary_on_every_invalid_fixture() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("never.db");
+    let root = fixtures().join("invalid");
+    for entry in std::fs::read_dir(&root).expect("fixtures") {
+        let case = entry.expect("entry").path();
+        let o = run(&[
+            "validate",
+            "--exam",
+            "TST-C01",
+            "--content",
+            case.to_str().expect("utf8"),
+            "--db",
+            db.to_str().expect("utf8"),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}: {}", case.display(), stdout(&o));
+        assert_no_panic(&o);
+        let out = stdout(&o);
+        assert!(out.contains("error: "), "{}: {out}", case.display());
+        let o = run(&[
+            "stats",
+            "--json",
+            "--exam",
+            "TST-C01",
+            "--content",
+            case.to_str().expect("utf8"),
+            "--db",
+            db.to_str().expect("utf8"),
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        assert_no_panic(&o);
+        assert!(!db.exists(), "bad content must not create or touch the database");
+    }
+}
+
+#[test]
+fn all_errors_of_a_run_are_reported() {
+    let case = fixtures().join("invalid/many-errors-at-once");
+    let loaded = content::load(&ContentSource::Dir(case), "TST-C01");
+    let files: BTreeSet<_> = loaded
+        .errors
+        .iter()
+        .map(|e| e.file.rsplit('/').next().unwrap_or("").to_string())
+        .collect();
+    assert!(loaded.errors.len() >= 3 && files.len() == 2, "{:?}", loaded.errors);
+}
+
+#[test]
+fn validate_json_shape() {
+    let o = run(&["validate", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["exam"], "SOA-C03");
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["errors"].as_array().map(|a| a.len()), Some(0));
+    let q = v["questions"].as_u64().expect("n");
+    assert_eq!(v["single"].as_u64().expect("s") + v["multiple"].as_u64().expect("m"), q);
+    assert_eq!(v["domains"].as_array().expect("d").len(), 5);
+    assert_eq!(v["tasks"].as_array().expect("t").len(), 13);
+    assert_eq!(v["skills"].as_array().expect("s").len(), 53);
+    assert_eq!(v["domains"][0]["weight"], 22);
+    let case = fixtures().join("invalid/unknown-skill");
+    let o = run(&[
+        "validate",
+        "--json",
+        "--exam",
+        "TST-C01",
+        "--content",
+        case.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["ok"], false);
+    let e = &v["errors"][0];
+    assert!(e["file"].as_str().expect("file").ends_with("q.yaml"));
+    assert_eq!(e["line"], 3);
+    assert_eq!(e["question"], "good-question");
+}
+
+#[test]
+fn validate_text_has_the_coverage_table() {
+    let o = run(&["validate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let out = stdout(&o);
+    for id in ["1.1.1", "3.2.2", "5.3.5", "2.3", "4.2"] {
+        assert!(out.lines().any(|l| l.starts_with(id)), "missing {id}");
+    }
+    assert!(out.contains("Skills without questions:"));
+    assert!(out.contains("OK: no errors."));
+}
