@@ -43,9 +43,9 @@ pub enum Command {
     Review,
     /// Practice aimed at your weakest skills
     Drill {
-        /// Number of questions
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=500))]
-        count: u32,
+        /// Number of questions [default: drill_count of the config, 10]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=500))]
+        count: Option<u32>,
     },
     /// Timed mock exam (65 questions, 130 minutes)
     Exam(ExamArgs),
@@ -102,9 +102,9 @@ pub struct PracticeArgs {
     /// Only this skill (e.g. 1.2.3)
     #[arg(long, value_name = "ID")]
     pub skill: Option<String>,
-    /// Number of questions
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub count: u32,
+    /// Number of questions [default: practice_count of the config, 10]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub count: Option<u32>,
 }
 
 #[derive(Debug, Args, Clone, Default)]

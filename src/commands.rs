@@ -81,6 +81,15 @@ pub fn open_store(g: &Global) -> Result<Store> {
     Store::open(&path).map_err(|e| anyhow!(UserError(e.to_string())))
 }
 
+/// The learner's FSRS parameters (set by `optimize`), or empty for the defaults.
+pub fn fsrs_params(store: &Store) -> Result<Vec<f32>> {
+    match store.setting("fsrs_params")? {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| anyhow!(UserError(format!("the stored FSRS parameters are unreadable ({e}); run `cloudprep optimize` again")))),
+        None => Ok(Vec::new()),
+    }
+}
+
 // ----- validate -----
 
 #[derive(Serialize)]

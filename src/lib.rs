@@ -6,23 +6,60 @@
 //! - [`store`]: the SQLite database. The only module that knows rusqlite.
 //! - [`srs`]: FSRS-6 scheduling through the `fsrs` crate. Pure; time is a parameter.
 //! - [`mastery`]: per-skill mastery estimates. Pure.
+//! - [`session`]: which questions a session serves (practice, review, drill). Pure.
+//! - [`tui`]: the terminal UI: `tui::app` (state and pure update), `tui::view` (drawing),
+//!   `tui::keys` (events to actions); `tui` itself is the shell that runs effects.
 //! - [`cli`]: the command line (clap). [`commands`]: the non-interactive commands.
 //!
 //! `main.rs` only parses arguments and maps errors to exit codes.
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod content;
 pub mod mastery;
+pub mod session;
 pub mod model;
 pub mod srs;
 pub mod store;
+pub mod tui;
 
 use anyhow::Result;
 use chrono::Utc;
 
 use cli::{Cli, Command};
 use commands::UserError;
+
+/// Opens what the study commands need: config, content, store, scheduler.
+fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let cfg = config::load(g.config.as_deref(), no_color).map_err(UserError)?;
+    let pack = commands::load_pack(g)?;
+    let store = commands::open_store(g)?;
+    let params = commands::fsrs_params(&store)?;
+    let sched = srs::Scheduler::new(&params, cfg.desired_retention.value).map_err(UserError)?;
+    let settings = tui::StudySettings {
+        new_per_day: cfg.new_cards_per_day.value,
+        retention: cfg.desired_retention.value,
+        color: cfg.theme.value != config::Theme::None,
+    };
+    Ok((
+        tui::Shell {
+            store,
+            pack: std::rc::Rc::new(pack),
+            sched,
+            settings,
+        },
+        cfg,
+    ))
+}
+
+fn run_tui(g: &cli::Global, start: impl FnOnce(&tui::Shell, &config::Config) -> Result<tui::Start>) -> Result<i32> {
+    let (shell, cfg) = shell(g)?;
+    let start = start(&shell, &cfg)?;
+    let seed = Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64;
+    tui::run(shell, start, seed)
+}
 
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
@@ -46,22 +83,35 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Some(Command::Config) => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let cfg = config::load(g.config.as_deref(), no_color).map_err(UserError)?;
+            print!("{}", cfg.describe());
+            Ok(0)
+        }
+        None => run_tui(g, |_, _| Ok(tui::Start::Home)),
+        Some(Command::Practice(a)) => run_tui(g, |sh, cfg| {
+            let filter =
+                session::Filter::from_flags(&sh.pack.exam, a.domain.as_deref(), a.task.as_deref(), a.skill.as_deref())
+                    .map_err(UserError)?;
+            let count = a.count.map(|c| c as usize).unwrap_or(cfg.practice_count.value);
+            Ok(tui::Start::Practice(filter, count))
+        }),
+        Some(Command::Review) => run_tui(g, |_, _| Ok(tui::Start::Review)),
+        Some(Command::Drill { count }) => run_tui(g, |_, cfg| {
+            Ok(tui::Start::Drill(count.map(|c| c as usize).unwrap_or(cfg.drill_count.value)))
+        }),
         Some(Command::Exam(args)) => {
             args.extra_minutes().map_err(UserError)?;
             args.seed().map_err(UserError)?;
             commands::not_built("exam")
         }
-        Some(Command::Practice(_)) => commands::not_built("practice"),
-        Some(Command::Review) => commands::not_built("review"),
-        Some(Command::Drill { .. }) => commands::not_built("drill"),
         Some(Command::History) => commands::not_built("history"),
         Some(Command::Export { .. }) => commands::not_built("export"),
         Some(Command::Optimize) => commands::not_built("optimize"),
-        Some(Command::Config) => commands::not_built("config"),
         Some(Command::Reports) => commands::not_built("reports"),
         Some(Command::NewQuestion { .. }) => commands::not_built("new-question"),
         Some(Command::Completions { .. }) => commands::not_built("completions"),
         Some(Command::Man) => commands::not_built("man"),
-        None => commands::not_built("(the TUI)"),
     }
 }

@@ -188,6 +188,35 @@ impl Pack {
     }
 }
 
+/// The mode an answer was given in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Practice,
+    Review,
+    Drill,
+    Exam,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Review => "review",
+            Mode::Drill => "drill",
+            Mode::Exam => "exam",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Practice => "Practice",
+            Mode::Review => "Review",
+            Mode::Drill => "Weak-area drill",
+            Mode::Exam => "Mock exam",
+        }
+    }
+}
+
 /// Largest-remainder rounding of `weights` (any scale) to integers summing to `total`.
 /// Ties in the remainder go to the earlier entry, so the result is deterministic.
 pub fn largest_remainder(weights: &[u32], total: u32) -> Vec<u32> {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 
+pub use crate::model::Mode;
 use crate::srs::{Card, CardPhase, Rating};
 
 /// The migrations, in order; the schema version is their count.
@@ -43,26 +44,6 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-}
-
-/// The mode an answer was given in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Practice,
-    Review,
-    Drill,
-    Exam,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Practice => "practice",
-            Mode::Review => "review",
-            Mode::Drill => "drill",
-            Mode::Exam => "exam",
-        }
-    }
 }
 
 /// One graded answer, as logged.
@@ -320,11 +301,27 @@ impl Store {
         rows.collect::<rusqlite::Result<Vec<String>>>().map_err(|e| self.err(e))
     }
 
-    /// Logs a graded answer and saves the card's new state, in one transaction.
-    pub fn record_answer(&mut self, exam: &str, review: &ReviewRow, card: &Card) -> Result<()> {
+    /// Logs a graded answer and saves the card's new state, in one transaction; returns the
+    /// review's id.
+    pub fn record_answer(&mut self, exam: &str, review: &ReviewRow, card: &Card) -> Result<i64> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
         insert_review(&tx, exam, review).map_err(|e| classify(&path, e))?;
+        let id = tx.last_insert_rowid();
+        upsert_card(&tx, exam, card).map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(id)
+    }
+
+    /// Changes the rating of a logged answer and saves the card as rescheduled with it.
+    pub fn rerate(&mut self, exam: &str, review_id: i64, rating: Rating, card: &Card) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+        tx.execute(
+            "UPDATE reviews SET rating = ?2 WHERE id = ?1",
+            params![review_id, rating as i64],
+        )
+        .map_err(|e| classify(&path, e))?;
         upsert_card(&tx, exam, card).map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))
     }

@@ -180,3 +180,39 @@ fn validate_text_has_the_coverage_table() {
     assert!(out.contains("Skills without questions:"));
     assert!(out.contains("OK: no errors."));
 }
+
+/// The bank's promises (issue 5): size, coverage, mix, and no cue from option length.
+#[test]
+fn question_bank_meets_its_coverage_and_mix_targets() {
+    use cloudprep::model::Kind;
+    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    let n = pack.questions.len();
+    assert!(n >= 260, "{n} questions");
+    let cov = content::coverage(&pack);
+    for (id, c) in &cov.skills {
+        assert!(*c >= 3, "skill {id} has {c} questions");
+    }
+    for (id, c) in &cov.tasks {
+        assert!(*c >= 10, "task {id} has {c} questions");
+    }
+    for d in &pack.exam.domains {
+        let share = 100.0 * cov.domains[&d.id] as f64 / n as f64;
+        assert!((share - f64::from(d.weight)).abs() <= 3.0, "domain {} share {share:.1}%", d.id);
+    }
+    assert!(cov.multiple * 4 >= n, "multiple-response {} of {n}", cov.multiple);
+    assert!(cov.by_difficulty[2] * 5 >= n, "difficulty 3: {} of {n}", cov.by_difficulty[2]);
+    let singles: Vec<_> = pack.questions.iter().filter(|q| q.kind == Kind::Single).collect();
+    let longest = singles
+        .iter()
+        .filter(|q| {
+            let lens: Vec<usize> = q.options.iter().map(|o| o.text.chars().count()).collect();
+            let k = q.correct_set()[0];
+            lens.iter().enumerate().all(|(i, &l)| i == k || lens[k] > l)
+        })
+        .count();
+    assert!(longest * 3 <= singles.len(), "key strictly longest in {longest} of {}", singles.len());
+    for q in &pack.questions {
+        assert!(!q.stem.contains("(Select"), "{}: the app adds the select hint", q.id);
+        assert!(q.references.iter().all(|r| r.url.as_deref().is_none_or(|u| u.starts_with("https://"))));
+    }
+}

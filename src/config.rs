@@ -1,0 +1,269 @@
+//! The config file (`<config dir>/cloudprep/config.toml`, or `--config PATH`) and the
+//! effective settings, each with where it came from.
+//!
+//! ```toml
+//! desired_retention = 0.90   # FSRS target recall probability, 0.70-0.99
+//! new_cards_per_day = 20     # new questions introduced by `review` per day
+//! theme = "dark"             # dark, light or none (no colour; NO_COLOR also turns colour off)
+//! practice_count = 10        # questions in a practice session started from the TUI
+//! drill_count = 10           # questions in a weak-area drill started from the TUI
+//!
+//! [exam]
+//! untimed = false
+//! extra_minutes = 0          # 0-120; AWS grants 30 to non-native English speakers
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    Dark,
+    Light,
+    None,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    desired_retention: Option<f64>,
+    new_cards_per_day: Option<i64>,
+    theme: Option<Theme>,
+    practice_count: Option<i64>,
+    drill_count: Option<i64>,
+    exam: Option<ExamFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExamFile {
+    untimed: Option<bool>,
+    extra_minutes: Option<i64>,
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File(PathBuf),
+    Env(&'static str),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::File(p) => write!(f, "{}", p.display()),
+            Source::Env(v) => write!(f, "environment ({v})"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+impl<T> Setting<T> {
+    fn default(value: T) -> Self {
+        Setting {
+            value,
+            source: Source::Default,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub path: PathBuf,
+    pub file_found: bool,
+    pub desired_retention: Setting<f32>,
+    pub new_cards_per_day: Setting<i64>,
+    pub theme: Setting<Theme>,
+    pub practice_count: Setting<usize>,
+    pub drill_count: Setting<usize>,
+    pub exam_untimed: Setting<bool>,
+    pub exam_extra_minutes: Setting<u32>,
+}
+
+/// The default config path: `<config dir>/cloudprep/config.toml`.
+pub fn default_path() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|b| b.config_dir().join("cloudprep").join("config.toml"))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Loads the config. `explicit` is `--config`: it must exist. The default path may be absent.
+/// `no_color` is whether `NO_COLOR` is set. Errors are one line naming the file and the key.
+pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, String> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => default_path().unwrap_or_else(|| PathBuf::from("config.toml")),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => None,
+        Err(e) => return Err(format!("cannot read the config file {}: {e}", path.display())),
+    };
+    let file: File = match &text {
+        None => File::default(),
+        Some(t) => toml::from_str(t).map_err(|e| {
+            let line = e.span().map(|s| format!(":{}", line_of(t, s.start))).unwrap_or_default();
+            format!("{}{line}: {}", path.display(), e.message().trim().replace('\n', " "))
+        })?,
+    };
+    let src = || Source::File(path.clone());
+    let bad = |key: &str, v: String, want: &str| format!("{}: {key} = {v} is invalid: {want}", path.display());
+    let mut c = Config {
+        path: path.clone(),
+        file_found: text.is_some(),
+        desired_retention: Setting::default(crate::srs::DEFAULT_RETENTION),
+        new_cards_per_day: Setting::default(20),
+        theme: Setting::default(Theme::Dark),
+        practice_count: Setting::default(10),
+        drill_count: Setting::default(10),
+        exam_untimed: Setting::default(false),
+        exam_extra_minutes: Setting::default(0),
+    };
+    if let Some(r) = file.desired_retention {
+        if !(0.70..=0.99).contains(&r) {
+            return Err(bad("desired_retention", r.to_string(), "use a number from 0.70 to 0.99"));
+        }
+        c.desired_retention = Setting {
+            value: r as f32,
+            source: src(),
+        };
+    }
+    if let Some(n) = file.new_cards_per_day {
+        if !(0..=9999).contains(&n) {
+            return Err(bad("new_cards_per_day", n.to_string(), "use a whole number from 0 to 9999"));
+        }
+        c.new_cards_per_day = Setting { value: n, source: src() };
+    }
+    for (key, v, slot) in [
+        ("practice_count", file.practice_count, &mut c.practice_count),
+        ("drill_count", file.drill_count, &mut c.drill_count),
+    ] {
+        if let Some(n) = v {
+            if !(1..=500).contains(&n) {
+                return Err(bad(key, n.to_string(), "use a whole number from 1 to 500"));
+            }
+            *slot = Setting {
+                value: n as usize,
+                source: src(),
+            };
+        }
+    }
+    if let Some(t) = file.theme {
+        c.theme = Setting { value: t, source: src() };
+    }
+    if let Some(e) = file.exam {
+        if let Some(u) = e.untimed {
+            c.exam_untimed = Setting { value: u, source: src() };
+        }
+        if let Some(m) = e.extra_minutes {
+            if !(0..=120).contains(&m) {
+                return Err(bad("exam.extra_minutes", m.to_string(), "use a whole number from 0 to 120"));
+            }
+            c.exam_extra_minutes = Setting {
+                value: m as u32,
+                source: src(),
+            };
+        }
+    }
+    if no_color {
+        c.theme = Setting {
+            value: Theme::None,
+            source: Source::Env("NO_COLOR"),
+        };
+    }
+    Ok(c)
+}
+
+impl Config {
+    /// The effective settings and their sources, one per line.
+    pub fn describe(&self) -> String {
+        let theme = match self.theme.value {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+            Theme::None => "none",
+        };
+        let rows: Vec<(&str, String, &Source)> = vec![
+            ("desired_retention", format!("{:.2}", self.desired_retention.value), &self.desired_retention.source),
+            ("new_cards_per_day", self.new_cards_per_day.value.to_string(), &self.new_cards_per_day.source),
+            ("theme", theme.to_string(), &self.theme.source),
+            ("practice_count", self.practice_count.value.to_string(), &self.practice_count.source),
+            ("drill_count", self.drill_count.value.to_string(), &self.drill_count.source),
+            ("exam.untimed", self.exam_untimed.value.to_string(), &self.exam_untimed.source),
+            ("exam.extra_minutes", self.exam_extra_minutes.value.to_string(), &self.exam_extra_minutes.source),
+        ];
+        let mut out = format!(
+            "config file: {}{}\n",
+            self.path.display(),
+            if self.file_found { "" } else { " (not present; defaults in use)" }
+        );
+        for (k, v, s) in rows {
+            out.push_str(&format!("{k:<20} {v:<8} ({s})\n"));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let d = tempfile::tempdir().expect("tempdir");
+        let p = d.path().join("config.toml");
+        std::fs::write(&p, text).expect("write");
+        (d, p)
+    }
+
+    #[test]
+    fn values_and_sources() {
+        let (_d, p) = write("desired_retention = 0.85\nnew_cards_per_day = 5\n[exam]\nextra_minutes = 30\n");
+        let c = load(Some(&p), false).expect("loads");
+        assert_eq!(c.desired_retention.value, 0.85);
+        assert_eq!(c.new_cards_per_day.value, 5);
+        assert_eq!(c.exam_extra_minutes.value, 30);
+        assert_eq!(c.new_cards_per_day.source, Source::File(p.clone()));
+        assert_eq!(c.theme.source, Source::Default);
+        assert!(c.describe().contains("new_cards_per_day    5"));
+    }
+
+    #[test]
+    fn unknown_key_and_bad_values_name_the_key_and_file() {
+        let (_d, p) = write("desired_retention = 0.9\nretention_goal = 3\n");
+        let e = load(Some(&p), false).expect_err("unknown key");
+        assert!(e.contains("config.toml:2") && e.contains("retention_goal"), "{e}");
+        let (_d, p) = write("desired_retention = 1.5\n");
+        let e = load(Some(&p), false).expect_err("bad value");
+        assert!(e.contains("desired_retention = 1.5") && e.contains("config.toml"), "{e}");
+        let (_d, p) = write("theme = \"pink\"\n");
+        assert!(load(Some(&p), false).expect_err("bad theme").contains("config.toml:1"));
+        assert!(!load(Some(&p), false).expect_err("one line").contains('\n'));
+    }
+
+    #[test]
+    fn missing_default_file_is_fine_but_missing_explicit_file_is_not() {
+        assert!(load(Some(Path::new("/nonexistent/cloudprep.toml")), false).is_err());
+        let (_d, p) = write("");
+        let c = load(Some(&p), false).expect("an empty file is fine");
+        assert_eq!(c.new_cards_per_day, Setting::default(20));
+    }
+
+    #[test]
+    fn no_color_wins() {
+        let (_d, p) = write("theme = \"light\"\n");
+        let c = load(Some(&p), true).expect("loads");
+        assert_eq!(c.theme.value, Theme::None);
+        assert_eq!(c.theme.source, Source::Env("NO_COLOR"));
+    }
+}

@@ -1,0 +1,374 @@
+//! Which questions a study session serves: practice by filter, the review queue, the weak-area
+//! drill, and the shuffled option order of a question. Pure: randomness and time come in as
+//! parameters.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use rand::seq::SliceRandom;
+use rand::{Rng, RngExt};
+
+use crate::mastery::MasteryMap;
+use crate::model::{Exam, Pack, Question};
+use crate::srs::{Card, CardPhase};
+
+/// What part of the blueprint a practice session covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    Domain(String),
+    Task(String),
+    Skill(String),
+}
+
+impl Filter {
+    pub fn matches(&self, q: &Question) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Domain(d) => q.domain_id() == d,
+            Filter::Task(t) => q.task_id() == t,
+            Filter::Skill(s) => &q.skill == s,
+        }
+    }
+
+    pub fn label(&self, exam: &Exam) -> String {
+        match self {
+            Filter::All => "all domains".to_string(),
+            Filter::Domain(d) => format!("domain {d} {}", exam.domain(d).map(|x| x.title.as_str()).unwrap_or("")),
+            Filter::Task(t) => format!("task {t} {}", exam.task(t).map(|x| x.title.as_str()).unwrap_or("")),
+            Filter::Skill(s) => format!("skill {s} {}", exam.skill(s).map(|x| x.title.as_str()).unwrap_or("")),
+        }
+    }
+
+    /// Builds a filter from the command-line flags, checking the ids against the blueprint.
+    /// The most specific flag wins; an unknown id is an error that lists the valid ones.
+    pub fn from_flags(
+        exam: &Exam,
+        domain: Option<&str>,
+        task: Option<&str>,
+        skill: Option<&str>,
+    ) -> Result<Filter, String> {
+        if let Some(s) = skill {
+            return match exam.skill(s) {
+                Some(_) => Ok(Filter::Skill(s.to_string())),
+                None => Err(format!(
+                    "--skill {s:?} is not a skill of {}; valid: {}",
+                    exam.code,
+                    exam.skills().map(|(_, _, s)| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+            };
+        }
+        if let Some(t) = task {
+            return match exam.task(t) {
+                Some(_) => Ok(Filter::Task(t.to_string())),
+                None => Err(format!(
+                    "--task {t:?} is not a task of {}; valid: {}",
+                    exam.code,
+                    exam.tasks().map(|(_, t)| t.id.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+            };
+        }
+        if let Some(d) = domain {
+            return match exam.domain(d) {
+                Some(_) => Ok(Filter::Domain(d.to_string())),
+                None => Err(format!(
+                    "--domain {d:?} is not a domain of {}; valid: {}",
+                    exam.code,
+                    exam.domains.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+            };
+        }
+        Ok(Filter::All)
+    }
+}
+
+/// A random display order for `n` options: `order[display] = original index`.
+pub fn shuffle_options(n: usize, rng: &mut impl Rng) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(rng);
+    order
+}
+
+/// Maps display positions chosen on screen back to original option indices, sorted.
+pub fn to_original(order: &[usize], displayed: &[usize]) -> Vec<usize> {
+    let mut v: Vec<usize> = displayed.iter().filter_map(|&d| order.get(d).copied()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Maps original option indices to display positions, sorted.
+pub fn to_display(order: &[usize], original: &[usize]) -> Vec<usize> {
+    let mut v: Vec<usize> = original
+        .iter()
+        .filter_map(|&o| order.iter().position(|&x| x == o))
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// Orders candidates: never answered first (random among them), then the least recently
+/// answered first, with random tie-breaks.
+fn freshest_first<'a>(
+    candidates: Vec<&'a Question>,
+    last_seen: &HashMap<String, DateTime<Utc>>,
+    rng: &mut impl Rng,
+) -> Vec<&'a Question> {
+    let mut c = candidates;
+    c.shuffle(rng);
+    c.sort_by_key(|q| last_seen.get(&q.id).copied());
+    c
+}
+
+/// Practice: up to `count` questions of the filter, fresh ones first, then shuffled so topics mix.
+pub fn practice_queue(
+    pack: &Pack,
+    filter: &Filter,
+    count: usize,
+    last_seen: &HashMap<String, DateTime<Utc>>,
+    rng: &mut impl Rng,
+) -> Vec<String> {
+    let candidates: Vec<&Question> = pack.questions.iter().filter(|q| filter.matches(q)).collect();
+    let mut picked: Vec<String> = freshest_first(candidates, last_seen, rng)
+        .into_iter()
+        .take(count)
+        .map(|q| q.id.clone())
+        .collect();
+    picked.shuffle(rng);
+    picked
+}
+
+/// The review queue: due cards whose question still exists, most overdue first, then new
+/// questions (never answered) up to `new_limit`, in blueprint order of skills with random
+/// order inside a skill.
+pub fn review_queue(pack: &Pack, due: &[Card], seen: &HashSet<String>, new_limit: usize, rng: &mut impl Rng) -> Vec<String> {
+    let mut q: Vec<String> = due
+        .iter()
+        .filter(|c| pack.question(&c.question_id).is_some())
+        .map(|c| c.question_id.clone())
+        .collect();
+    let mut fresh: Vec<&Question> = pack.questions.iter().filter(|x| !seen.contains(&x.id)).collect();
+    fresh.shuffle(rng);
+    // Interleave skills so the new cards of a day cover ground rather than drill one skill.
+    let mut by_skill: Vec<(String, Vec<&Question>)> = Vec::new();
+    for x in fresh {
+        match by_skill.iter_mut().find(|(s, _)| *s == x.skill) {
+            Some((_, v)) => v.push(x),
+            None => by_skill.push((x.skill.clone(), vec![x])),
+        }
+    }
+    by_skill.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut added = 0;
+    let mut round = 0;
+    while added < new_limit {
+        let mut any = false;
+        for (_, v) in &by_skill {
+            if let Some(x) = v.get(round) {
+                any = true;
+                if added < new_limit {
+                    q.push(x.id.clone());
+                    added += 1;
+                }
+            }
+        }
+        if !any {
+            break;
+        }
+        round += 1;
+    }
+    q
+}
+
+/// Weight of a skill in the blueprint: its domain's weight shared among the domain's skills.
+pub fn skill_weights(exam: &Exam) -> HashMap<String, f64> {
+    let mut w = HashMap::new();
+    for d in &exam.domains {
+        let n = d.tasks.iter().map(|t| t.skills.len()).sum::<usize>().max(1);
+        for t in &d.tasks {
+            for s in &t.skills {
+                w.insert(s.id.clone(), f64::from(d.weight) / n as f64);
+            }
+        }
+    }
+    w
+}
+
+/// How much a skill is wanted by the drill: blueprint weight × weakness. Weakness is
+/// `1 - mastery`, floored at 0.05 so that even mastered skills come back now and then.
+pub fn drill_weight(blueprint_weight: f64, mastery: f64) -> f64 {
+    blueprint_weight * (1.0 - mastery).max(0.05)
+}
+
+/// The weak-area drill: skills drawn with probability ∝ blueprint weight × weakness; within a
+/// skill, the question not seen for longest (never seen first). Questions answered in the
+/// last `recent` are avoided while others remain.
+pub fn drill_queue(
+    pack: &Pack,
+    mastery: &MasteryMap,
+    last_seen: &HashMap<String, DateTime<Utc>>,
+    count: usize,
+    now: DateTime<Utc>,
+    rng: &mut impl Rng,
+) -> Vec<String> {
+    let recent = Duration::hours(12);
+    let weights = skill_weights(&pack.exam);
+    let mut pools: HashMap<&str, Vec<&Question>> = HashMap::new();
+    for q in &pack.questions {
+        pools.entry(q.skill.as_str()).or_default().push(q);
+    }
+    let mut pools: Vec<(&str, f64, Vec<&Question>)> = pools
+        .into_iter()
+        .map(|(s, qs)| {
+            let w = drill_weight(weights.get(s).copied().unwrap_or(0.0), mastery.skill(s));
+            (s, w, freshest_first(qs, last_seen, rng))
+        })
+        .collect();
+    pools.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = Vec::new();
+    let mut used = HashSet::new();
+    for pass in 0..2 {
+        while out.len() < count {
+            // Skills that still have an acceptable question in this pass.
+            let ok = |q: &&Question| {
+                !used.contains(&q.id) && (pass == 1 || last_seen.get(&q.id).is_none_or(|t| now - *t >= recent))
+            };
+            let avail: Vec<usize> = (0..pools.len())
+                .filter(|&i| pools[i].1 > 0.0 && pools[i].2.iter().any(ok))
+                .collect();
+            if avail.is_empty() {
+                break;
+            }
+            let total: f64 = avail.iter().map(|&i| pools[i].1).sum();
+            let mut r = rng.random_range(0.0..total);
+            let mut pick = avail[avail.len() - 1];
+            for &i in &avail {
+                if r < pools[i].1 {
+                    pick = i;
+                    break;
+                }
+                r -= pools[i].1;
+            }
+            if let Some(q) = pools[pick].2.iter().find(|q| ok(q)) {
+                used.insert(q.id.clone());
+                out.push(q.id.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Whether a card is in a short-term step (learning or relearning).
+pub fn in_steps(c: &Card) -> bool {
+    matches!(c.phase, CardPhase::Learning | CardPhase::Relearning)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{self, ContentSource};
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    fn pack() -> Pack {
+        content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack")
+    }
+
+    #[test]
+    fn option_shuffle_round_trips() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for n in 4..=6 {
+            for _ in 0..50 {
+                let order = shuffle_options(n, &mut rng);
+                let mut sorted = order.clone();
+                sorted.sort_unstable();
+                assert_eq!(sorted, (0..n).collect::<Vec<_>>());
+                let displayed = vec![0, 2];
+                let orig = to_original(&order, &displayed);
+                assert_eq!(to_display(&order, &orig), displayed);
+            }
+        }
+    }
+
+    #[test]
+    fn filters_check_ids_and_list_valid_ones() {
+        let p = pack();
+        assert_eq!(Filter::from_flags(&p.exam, None, None, Some("1.2.3")), Ok(Filter::Skill("1.2.3".into())));
+        assert_eq!(Filter::from_flags(&p.exam, Some("2"), None, None), Ok(Filter::Domain("2".into())));
+        let e = Filter::from_flags(&p.exam, Some("9"), None, None).expect_err("bad domain");
+        assert!(e.contains("valid: 1, 2, 3, 4, 5"), "{e}");
+        let e = Filter::from_flags(&p.exam, None, Some("1.9"), None).expect_err("bad task");
+        assert!(e.contains("1.1, 1.2, 1.3"), "{e}");
+    }
+
+    #[test]
+    fn practice_respects_filter_and_prefers_unseen() {
+        let p = pack();
+        let mut rng = StdRng::seed_from_u64(1);
+        let f = Filter::Task("1.2".into());
+        let all: Vec<&Question> = p.questions.iter().filter(|q| f.matches(q)).collect();
+        let mut last_seen = HashMap::new();
+        for q in all.iter().take(all.len() - 3) {
+            last_seen.insert(q.id.clone(), Utc::now());
+        }
+        let picked = practice_queue(&p, &f, 3, &last_seen, &mut rng);
+        assert_eq!(picked.len(), 3);
+        for id in &picked {
+            assert!(!last_seen.contains_key(id), "{id} was seen, unseen ones remained");
+            assert_eq!(p.question(id).map(|q| q.task_id()), Some("1.2"));
+        }
+    }
+
+    #[test]
+    fn review_queue_puts_due_first_then_new_up_to_limit() {
+        let p = pack();
+        let mut rng = StdRng::seed_from_u64(3);
+        let now = Utc::now();
+        let due = vec![Card::new(&p.questions[5].id, now), Card::new("retired-question", now)];
+        let seen: HashSet<String> = [p.questions[5].id.clone()].into();
+        let q = review_queue(&p, &due, &seen, 4, &mut rng);
+        assert_eq!(q.len(), 5);
+        assert_eq!(q[0], p.questions[5].id);
+        assert!(!q.contains(&"retired-question".to_string()));
+        let skills: HashSet<&str> = q[1..].iter().filter_map(|id| p.question(id)).map(|x| x.skill.as_str()).collect();
+        assert_eq!(skills.len(), 4, "new cards spread over skills");
+    }
+
+    #[test]
+    fn drill_targets_weak_skills() {
+        let p = pack();
+        let mut m = MasteryMap::default();
+        for (_, _, s) in p.exam.skills() {
+            m.skills.insert(s.id.clone(), if s.id.starts_with("4.2") { 0.0 } else { 0.95 });
+        }
+        let mut rng = StdRng::seed_from_u64(11);
+        let q = drill_queue(&p, &m, &HashMap::new(), 20, Utc::now(), &mut rng);
+        assert_eq!(q.len(), 20);
+        let unique: HashSet<_> = q.iter().collect();
+        assert_eq!(unique.len(), 20);
+        let weak = q.iter().filter(|id| p.question(id).is_some_and(|x| x.task_id() == "4.2")).count();
+        assert!(weak >= 12, "only {weak} of 20 from the weak task");
+    }
+
+    #[test]
+    fn drill_prefers_questions_not_seen_recently() {
+        let p = pack();
+        let mut m = MasteryMap::default();
+        for (_, _, s) in p.exam.skills() {
+            m.skills.insert(s.id.clone(), if s.id == "1.1.1" { 0.0 } else { 1.0 });
+        }
+        let now = Utc::now();
+        let skill_qs: Vec<&Question> = p.questions.iter().filter(|q| q.skill == "1.1.1").collect();
+        let mut last_seen = HashMap::new();
+        last_seen.insert(skill_qs[0].id.clone(), now);
+        let mut rng = StdRng::seed_from_u64(5);
+        let q = drill_queue(&p, &m, &last_seen, 2, now, &mut rng);
+        assert!(!q.contains(&skill_qs[0].id), "{q:?}");
+    }
+
+    #[test]
+    fn drill_weight_is_weight_times_weakness() {
+        assert!(drill_weight(2.0, 0.0) > drill_weight(2.0, 0.5));
+        assert!(drill_weight(2.0, 0.5) > drill_weight(1.0, 0.5));
+        assert!(drill_weight(1.0, 1.0) > 0.0);
+    }
+}

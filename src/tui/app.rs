@@ -1,0 +1,728 @@
+//! The TUI's state and its pure `update`: an [`Action`] comes in with `now`, the state changes,
+//! and the [`Effect`]s that must happen outside (saving, loading, quitting) are returned for the
+//! shell to carry out. Nothing here touches the terminal, the database or the clock.
+
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use crate::model::{Kind, Mode, Pack, Question};
+use crate::session::{self, Filter};
+use crate::srs::{Card, Rating};
+
+/// Anki's learn-ahead limit: when nothing else is left, (re)learning cards due within this
+/// many minutes are shown early.
+pub const LEARN_AHEAD_MIN: i64 = 20;
+
+/// What the home screen shows; filled by the shell from the store.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dashboard {
+    pub due_now: i64,
+    pub new_available: i64,
+    pub reviews_today: i64,
+    pub streak_days: u32,
+    pub studied_today: bool,
+    pub next_due: Option<DateTime<Utc>>,
+    /// (domain id, title, weight, mastery 0..1)
+    pub domains: Vec<(String, String, u32, f64)>,
+    pub last_exam: Option<(i64, bool)>,
+    /// (predicted score, pass probability, low, high)
+    pub readiness: Option<(i64, f64, f64, f64)>,
+    pub exam_in_progress: bool,
+    pub questions: usize,
+    pub seen: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItem {
+    Review,
+    Practice,
+    Drill,
+    Exam,
+    History,
+    Stats,
+    Quit,
+}
+
+pub const MENU: [MenuItem; 7] = [
+    MenuItem::Review,
+    MenuItem::Practice,
+    MenuItem::Drill,
+    MenuItem::Exam,
+    MenuItem::History,
+    MenuItem::Stats,
+    MenuItem::Quit,
+];
+
+impl MenuItem {
+    pub fn key(self) -> char {
+        match self {
+            MenuItem::Review => 'r',
+            MenuItem::Practice => 'p',
+            MenuItem::Drill => 'w',
+            MenuItem::Exam => 'e',
+            MenuItem::History => 'h',
+            MenuItem::Stats => 's',
+            MenuItem::Quit => 'q',
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            MenuItem::Review => "Review due cards",
+            MenuItem::Practice => "Practice by domain, task or skill",
+            MenuItem::Drill => "Weak-area drill",
+            MenuItem::Exam => "Mock exam (65 questions, 130 minutes)",
+            MenuItem::History => "History of mock exams",
+            MenuItem::Stats => "Stats and readiness",
+            MenuItem::Quit => "Quit",
+        }
+    }
+}
+
+/// Keys resolve to these; screens never see a raw key event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Enter,
+    Back,
+    Quit,
+    Help,
+    Menu(MenuItem),
+    /// Toggle the option at this display position.
+    Toggle(usize),
+    ToggleHighlighted,
+    Rate(Rating),
+    ScrollUp,
+    ScrollDown,
+    /// Start practice from a notice screen.
+    OfferPractice,
+    Tick,
+}
+
+/// What the shell must do after an update.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    RefreshDashboard,
+    StartReview,
+    StartPractice { filter: Filter, count: usize },
+    StartDrill { count: usize },
+    /// Log a graded answer and reschedule the card (one transaction); the shell reports back
+    /// with [`App::answer_saved`].
+    SaveAnswer(AnswerRecord),
+    /// Change the rating of a saved answer; the card is rescheduled from its state before it.
+    Rerate {
+        review_id: i64,
+        card_before: Card,
+        question_id: String,
+        rating: Rating,
+        at: DateTime<Utc>,
+    },
+    OpenExam,
+    OpenHistory,
+    OpenStats,
+    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerRecord {
+    pub question_id: String,
+    pub skill: String,
+    pub difficulty: u8,
+    pub mode: Mode,
+    pub chosen: Vec<usize>,
+    pub correct: bool,
+    pub rating: Rating,
+    pub at: DateTime<Utc>,
+    pub elapsed_ms: i64,
+}
+
+/// One question on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionView {
+    pub question: Question,
+    /// `order[display] = original index`.
+    pub order: Vec<usize>,
+    /// Chosen display positions, ascending.
+    pub selected: Vec<usize>,
+    pub highlight: usize,
+    pub scroll: u16,
+    pub shown_at: DateTime<Utc>,
+    pub outcome: Option<Outcome>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub correct: bool,
+    pub auto: Rating,
+    pub rating: Rating,
+    /// Set once the store has the answer; until then nothing on screen says "saved".
+    pub saved: Option<Saved>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub review_id: i64,
+    pub at: DateTime<Utc>,
+    pub card_before: Card,
+    pub next_due: DateTime<Utc>,
+}
+
+impl QuestionView {
+    pub fn new(question: Question, order: Vec<usize>, now: DateTime<Utc>) -> QuestionView {
+        QuestionView {
+            question,
+            order,
+            selected: Vec::new(),
+            highlight: 0,
+            scroll: 0,
+            shown_at: now,
+            outcome: None,
+        }
+    }
+
+    pub fn toggle(&mut self, display: usize) {
+        if display >= self.order.len() || self.outcome.is_some() {
+            return;
+        }
+        self.highlight = display;
+        if self.question.kind == Kind::Single {
+            self.selected = vec![display];
+        } else if let Some(i) = self.selected.iter().position(|&d| d == display) {
+            self.selected.remove(i);
+        } else {
+            self.selected.push(display);
+            self.selected.sort_unstable();
+        }
+    }
+
+    /// The chosen options as original indices.
+    pub fn chosen_original(&self) -> Vec<usize> {
+        session::to_original(&self.order, &self.selected)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueItem {
+    pub question_id: String,
+    /// For (re)learning cards brought back in the same session: not before this time.
+    pub not_before: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Study {
+    pub mode: Mode,
+    pub title: String,
+    pub queue: Vec<QueueItem>,
+    pub answered: usize,
+    pub correct: usize,
+    pub planned: usize,
+    pub current: QuestionView,
+}
+
+/// The practice chooser: domain, then task, then skill.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picker {
+    pub level: PickLevel,
+    pub index: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PickLevel {
+    Domains,
+    Tasks(String),
+    Skills(String),
+}
+
+/// A screen that only says something and offers a way on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub offer_practice: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub mode: Mode,
+    pub answered: usize,
+    pub correct: usize,
+    pub next_due: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Home,
+    Picker(Picker),
+    Study(Box<Study>),
+    Summary(Summary),
+    Notice(Notice),
+}
+
+pub struct App {
+    pub pack: Rc<Pack>,
+    pub screen: Screen,
+    pub menu_index: usize,
+    pub help: bool,
+    pub dash: Dashboard,
+    /// A one-line message under the screen (errors, hints); cleared on the next key.
+    pub status: Option<String>,
+    pub color: bool,
+    pub practice_count: usize,
+    pub drill_count: usize,
+    pub rng: StdRng,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(pack: Rc<Pack>, seed: u64, color: bool) -> App {
+        App {
+            pack,
+            screen: Screen::Home,
+            menu_index: 0,
+            help: false,
+            dash: Dashboard::default(),
+            status: None,
+            color,
+            practice_count: 10,
+            drill_count: 10,
+            rng: StdRng::seed_from_u64(seed),
+            quit: false,
+        }
+    }
+
+    /// Starts a study session on `queue` (question ids); unknown ids are skipped.
+    pub fn start_study(&mut self, mode: Mode, title: String, queue: Vec<String>, now: DateTime<Utc>) {
+        let mut items: Vec<QueueItem> = queue
+            .into_iter()
+            .filter(|id| self.pack.question(id).is_some())
+            .map(|question_id| QueueItem {
+                question_id,
+                not_before: None,
+            })
+            .collect();
+        if items.is_empty() {
+            self.screen = Screen::Notice(Notice {
+                title: mode.title().to_string(),
+                lines: vec!["No questions match this choice.".to_string()],
+                offer_practice: mode != Mode::Practice,
+            });
+            return;
+        }
+        let first = items.remove(0);
+        let planned = items.len() + 1;
+        let Some(current) = self.view_for(&first.question_id, now) else {
+            return;
+        };
+        self.screen = Screen::Study(Box::new(Study {
+            mode,
+            title,
+            queue: items,
+            answered: 0,
+            correct: 0,
+            planned,
+            current,
+        }));
+    }
+
+    fn view_for(&mut self, id: &str, now: DateTime<Utc>) -> Option<QuestionView> {
+        let q = self.pack.question(id)?.clone();
+        let order = session::shuffle_options(q.options.len(), &mut self.rng);
+        Some(QuestionView::new(q, order, now))
+    }
+
+    /// The shell saved the answer: remember what is needed to re-rate it, and bring a
+    /// (re)learning card back later in this review session.
+    pub fn answer_saved(&mut self, review_id: i64, at: DateTime<Utc>, card_before: Card, card_after: &Card) {
+        if let Screen::Study(st) = &mut self.screen
+            && let Some(o) = &mut st.current.outcome
+        {
+            o.saved = Some(Saved {
+                review_id,
+                at,
+                card_before,
+                next_due: card_after.due,
+            });
+            requeue(st, card_after);
+        }
+    }
+
+    /// The shell re-rated the answer.
+    pub fn rerated(&mut self, card_after: &Card) {
+        if let Screen::Study(st) = &mut self.screen {
+            if let Some(Saved { next_due, .. }) = st.current.outcome.as_mut().and_then(|o| o.saved.as_mut()) {
+                *next_due = card_after.due;
+            }
+            st.queue.retain(|i| i.question_id != card_after.question_id || i.not_before.is_none());
+            requeue(st, card_after);
+        }
+    }
+
+    pub fn show_notice(&mut self, title: &str, lines: Vec<String>, offer_practice: bool) {
+        self.screen = Screen::Notice(Notice {
+            title: title.to_string(),
+            lines,
+            offer_practice,
+        });
+    }
+}
+
+/// In review, a card that is in a short step and due within the learn-ahead window comes
+/// back later in the same session, as Anki does.
+fn requeue(st: &mut Study, card: &Card) {
+    if st.mode != Mode::Review || !session::in_steps(card) {
+        return;
+    }
+    if st.queue.iter().any(|i| i.question_id == card.question_id) {
+        return;
+    }
+    st.queue.push(QueueItem {
+        question_id: card.question_id.clone(),
+        not_before: Some(card.due),
+    });
+    st.planned += 1;
+}
+
+/// The pure update.
+pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    if action == Action::Tick {
+        return Vec::new();
+    }
+    app.status = None;
+    if action == Action::Quit {
+        app.quit = true;
+        return vec![Effect::Quit];
+    }
+    if app.help {
+        // Any key closes the help overlay.
+        app.help = false;
+        return Vec::new();
+    }
+    if action == Action::Help {
+        app.help = true;
+        return Vec::new();
+    }
+    let screen = std::mem::replace(&mut app.screen, Screen::Home);
+    let (screen, effects) = match screen {
+        Screen::Home => home(app, action),
+        Screen::Picker(p) => picker(app, p, action),
+        Screen::Study(st) => study(app, st, action, now),
+        Screen::Summary(s) => match action {
+            Action::Enter | Action::Back => (Screen::Home, vec![Effect::RefreshDashboard]),
+            _ => (Screen::Summary(s), vec![]),
+        },
+        Screen::Notice(n) => match action {
+            Action::OfferPractice if n.offer_practice => (
+                Screen::Picker(Picker {
+                    level: PickLevel::Domains,
+                    index: 0,
+                }),
+                vec![],
+            ),
+            Action::Enter | Action::Back => (Screen::Home, vec![Effect::RefreshDashboard]),
+            _ => (Screen::Notice(n), vec![]),
+        },
+    };
+    if effects.contains(&Effect::Quit) {
+        app.quit = true;
+    }
+    app.screen = screen;
+    effects
+}
+
+fn home(app: &mut App, action: Action) -> (Screen, Vec<Effect>) {
+    let item = match action {
+        Action::Up => {
+            app.menu_index = app.menu_index.checked_sub(1).unwrap_or(MENU.len() - 1);
+            return (Screen::Home, vec![]);
+        }
+        Action::Down => {
+            app.menu_index = (app.menu_index + 1) % MENU.len();
+            return (Screen::Home, vec![]);
+        }
+        Action::Enter => MENU[app.menu_index.min(MENU.len() - 1)],
+        Action::Menu(m) => m,
+        Action::Back => MenuItem::Quit,
+        _ => return (Screen::Home, vec![]),
+    };
+    match item {
+        MenuItem::Review => (Screen::Home, vec![Effect::StartReview]),
+        MenuItem::Practice => (
+            Screen::Picker(Picker {
+                level: PickLevel::Domains,
+                index: 0,
+            }),
+            vec![],
+        ),
+        MenuItem::Drill => (
+            Screen::Home,
+            vec![Effect::StartDrill {
+                count: app.drill_count,
+            }],
+        ),
+        MenuItem::Exam => (Screen::Home, vec![Effect::OpenExam]),
+        MenuItem::History => (Screen::Home, vec![Effect::OpenHistory]),
+        MenuItem::Stats => (Screen::Home, vec![Effect::OpenStats]),
+        MenuItem::Quit => (Screen::Home, vec![Effect::Quit]),
+    }
+}
+
+/// The entries of a picker level: (filter, label).
+pub fn picker_entries(pack: &Pack, level: &PickLevel) -> Vec<(Filter, String)> {
+    let e = &pack.exam;
+    match level {
+        PickLevel::Domains => {
+            let mut v = vec![(Filter::All, "Everything (all domains)".to_string())];
+            v.extend(
+                e.domains
+                    .iter()
+                    .map(|d| (Filter::Domain(d.id.clone()), format!("{} {}", d.id, d.title))),
+            );
+            v
+        }
+        PickLevel::Tasks(d) => {
+            let mut v = vec![(Filter::Domain(d.clone()), format!("All of domain {d}"))];
+            if let Some(dom) = e.domain(d) {
+                v.extend(
+                    dom.tasks
+                        .iter()
+                        .map(|t| (Filter::Task(t.id.clone()), format!("{} {}", t.id, t.title))),
+                );
+            }
+            v
+        }
+        PickLevel::Skills(t) => {
+            let mut v = vec![(Filter::Task(t.clone()), format!("All of task {t}"))];
+            if let Some(task) = e.task(t) {
+                v.extend(
+                    task.skills
+                        .iter()
+                        .map(|s| (Filter::Skill(s.id.clone()), format!("{} {}", s.id, s.title))),
+                );
+            }
+            v
+        }
+    }
+}
+
+fn picker(app: &mut App, mut p: Picker, action: Action) -> (Screen, Vec<Effect>) {
+    let entries = picker_entries(&app.pack, &p.level);
+    match action {
+        Action::Up => p.index = p.index.checked_sub(1).unwrap_or(entries.len().saturating_sub(1)),
+        Action::Down => p.index = (p.index + 1) % entries.len().max(1),
+        Action::Back => {
+            return match p.level.clone() {
+                PickLevel::Domains => (Screen::Home, vec![Effect::RefreshDashboard]),
+                PickLevel::Tasks(d) => {
+                    let index = entries_index(&app.pack, &PickLevel::Domains, &Filter::Domain(d));
+                    (
+                        Screen::Picker(Picker {
+                            level: PickLevel::Domains,
+                            index,
+                        }),
+                        vec![],
+                    )
+                }
+                PickLevel::Skills(t) => {
+                    let d = crate::model::parent_id(&t).to_string();
+                    let level = PickLevel::Tasks(d);
+                    let index = entries_index(&app.pack, &level, &Filter::Task(t));
+                    (Screen::Picker(Picker { level, index }), vec![])
+                }
+            };
+        }
+        Action::Enter => {
+            let Some((filter, _)) = entries.get(p.index).cloned() else {
+                return (Screen::Picker(p), vec![]);
+            };
+            // The first entry of a level ("Everything", "All of ...") starts practice; the
+            // others open the next level, except skills, which start practice.
+            let start = p.index == 0 || matches!(filter, Filter::Skill(_));
+            if start {
+                return (
+                    Screen::Home,
+                    vec![Effect::StartPractice {
+                        filter,
+                        count: app.practice_count,
+                    }],
+                );
+            }
+            let level = match filter {
+                Filter::Domain(d) => PickLevel::Tasks(d),
+                Filter::Task(t) => PickLevel::Skills(t),
+                _ => p.level.clone(),
+            };
+            return (Screen::Picker(Picker { level, index: 0 }), vec![]);
+        }
+        _ => {}
+    }
+    (Screen::Picker(p), vec![])
+}
+
+fn entries_index(pack: &Pack, level: &PickLevel, f: &Filter) -> usize {
+    picker_entries(pack, level)
+        .iter()
+        .skip(1)
+        .position(|(x, _)| x == f)
+        .map(|i| i + 1)
+        .unwrap_or(0)
+}
+
+fn study(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
+    let answered = st.current.outcome.is_some();
+    match action {
+        Action::Back => {
+            let summary = Summary {
+                mode: st.mode,
+                answered: st.answered,
+                correct: st.correct,
+                next_due: None,
+            };
+            if st.answered == 0 {
+                return (Screen::Home, vec![Effect::RefreshDashboard]);
+            }
+            return (Screen::Summary(summary), vec![]);
+        }
+        Action::ScrollUp | Action::PageUp => {
+            let step = if action == Action::PageUp { 10 } else { 3 };
+            st.current.scroll = st.current.scroll.saturating_sub(step);
+        }
+        Action::ScrollDown | Action::PageDown => {
+            let step = if action == Action::PageDown { 10 } else { 3 };
+            st.current.scroll = st.current.scroll.saturating_add(step);
+        }
+        Action::Up if !answered => {
+            let n = st.current.order.len();
+            st.current.highlight = st.current.highlight.checked_sub(1).unwrap_or(n.saturating_sub(1));
+        }
+        Action::Down if !answered => {
+            let n = st.current.order.len().max(1);
+            st.current.highlight = (st.current.highlight + 1) % n;
+        }
+        Action::Up => st.current.scroll = st.current.scroll.saturating_sub(1),
+        Action::Down => st.current.scroll = st.current.scroll.saturating_add(1),
+        Action::Toggle(d) if !answered => st.current.toggle(d),
+        Action::ToggleHighlighted if !answered => {
+            let h = st.current.highlight;
+            st.current.toggle(h);
+        }
+        Action::Enter if !answered => {
+            if st.current.selected.is_empty() {
+                app.status = Some("Choose an answer first (a-f or 1-6, or click an option).".to_string());
+                return (Screen::Study(st), vec![]);
+            }
+            let q = &st.current.question;
+            if let Some(hint_n) = (q.kind == Kind::Multiple).then(|| q.correct_set().len())
+                && st.current.selected.len() != hint_n
+            {
+                app.status = Some(format!(
+                    "This question asks for {hint_n} answers; you chose {}.",
+                    st.current.selected.len()
+                ));
+                return (Screen::Study(st), vec![]);
+            }
+            let chosen = st.current.chosen_original();
+            let correct = q.is_correct(&chosen);
+            let auto = Rating::auto(correct);
+            st.answered += 1;
+            if correct {
+                st.correct += 1;
+            }
+            st.current.outcome = Some(Outcome {
+                correct,
+                auto,
+                rating: auto,
+                saved: None,
+            });
+            st.current.scroll = 0;
+            let rec = AnswerRecord {
+                question_id: q.id.clone(),
+                skill: q.skill.clone(),
+                difficulty: q.difficulty,
+                mode: st.mode,
+                chosen,
+                correct,
+                rating: auto,
+                at: now,
+                elapsed_ms: (now - st.current.shown_at).num_milliseconds().max(0),
+            };
+            return (Screen::Study(st), vec![Effect::SaveAnswer(rec)]);
+        }
+        Action::Rate(r) if answered => {
+            let qid = st.current.question.id.clone();
+            if let Some(o) = &mut st.current.outcome {
+                if o.rating == r {
+                    return (Screen::Study(st), vec![]);
+                }
+                match &o.saved {
+                    Some(s) => {
+                        o.rating = r;
+                        let eff = Effect::Rerate {
+                            review_id: s.review_id,
+                            card_before: s.card_before.clone(),
+                            question_id: qid,
+                            rating: r,
+                            at: s.at,
+                        };
+                        return (Screen::Study(st), vec![eff]);
+                    }
+                    None => app.status = Some("Still saving; try again in a moment.".to_string()),
+                }
+            }
+        }
+        Action::Enter => return next_question(app, st, now),
+        _ => {}
+    }
+    (Screen::Study(st), vec![])
+}
+
+/// Moves to the next question of the session, or to the summary.
+fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
+    let learn_ahead = now + chrono::Duration::minutes(LEARN_AHEAD_MIN);
+    // Due now first (in queue order); else the earliest (re)learning card within learn-ahead.
+    let pick = st
+        .queue
+        .iter()
+        .position(|i| i.not_before.is_none_or(|t| t <= now))
+        .or_else(|| {
+            st.queue
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.not_before.is_some_and(|t| t <= learn_ahead))
+                .min_by_key(|(_, i)| i.not_before)
+                .map(|(k, _)| k)
+        });
+    match pick {
+        Some(k) => {
+            let item = st.queue.remove(k);
+            match app.view_for(&item.question_id, now) {
+                Some(v) => {
+                    st.current = v;
+                    (Screen::Study(st), vec![])
+                }
+                None => next_question(app, st, now),
+            }
+        }
+        None => {
+            let next_due = st
+                .current
+                .outcome
+                .as_ref()
+                .and_then(|o| o.saved.as_ref())
+                .map(|s| s.next_due);
+            (
+                Screen::Summary(Summary {
+                    mode: st.mode,
+                    answered: st.answered,
+                    correct: st.correct,
+                    next_due,
+                }),
+                vec![],
+            )
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Keys and mouse events to [`Action`]s, per screen. The only place that reads raw events.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+use super::app::{Action, App, MenuItem, Screen};
+use super::view::{self, Theme};
+use crate::srs::Rating;
+
+pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
+    if key.kind != KeyEventKind::Press {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C')) {
+        return Some(Action::Quit);
+    }
+    if app.help {
+        return Some(Action::Back);
+    }
+    let common = match key.code {
+        KeyCode::Char('?') => Some(Action::Help),
+        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown => Some(Action::PageDown),
+        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::Enter => Some(Action::Enter),
+        _ => None,
+    };
+    match &app.screen {
+        Screen::Home => match key.code {
+            KeyCode::Char('r') => Some(Action::Menu(MenuItem::Review)),
+            KeyCode::Char('p') => Some(Action::Menu(MenuItem::Practice)),
+            KeyCode::Char('w') => Some(Action::Menu(MenuItem::Drill)),
+            KeyCode::Char('e') => Some(Action::Menu(MenuItem::Exam)),
+            KeyCode::Char('h') => Some(Action::Menu(MenuItem::History)),
+            KeyCode::Char('s') => Some(Action::Menu(MenuItem::Stats)),
+            _ => common,
+        },
+        Screen::Study(st) if st.current.outcome.is_none() => match key.code {
+            KeyCode::Char(c @ 'a'..='f') => Some(Action::Toggle(c as usize - 'a' as usize)),
+            KeyCode::Char(c @ 'A'..='F') => Some(Action::Toggle(c as usize - 'A' as usize)),
+            KeyCode::Char(c @ '1'..='6') => Some(Action::Toggle(c as usize - '1' as usize)),
+            KeyCode::Char(' ') => Some(Action::ToggleHighlighted),
+            _ => common,
+        },
+        Screen::Study(_) => match key.code {
+            KeyCode::Char(c @ '1'..='4') => Rating::from_u8(c as u8 - b'0').map(Action::Rate),
+            KeyCode::Char(' ') => Some(Action::Enter),
+            _ => common,
+        },
+        Screen::Notice(_) => match key.code {
+            KeyCode::Char('p') => Some(Action::OfferPractice),
+            _ => common,
+        },
+        Screen::Picker(_) | Screen::Summary(_) => common,
+    }
+}
+
+/// Mouse: the wheel scrolls; a left click on an option toggles it.
+pub fn map_mouse(app: &App, size: Rect, ev: MouseEvent) -> Option<Action> {
+    match ev.kind {
+        MouseEventKind::ScrollUp => Some(match app.screen {
+            Screen::Study(_) => Action::ScrollUp,
+            _ => Action::Up,
+        }),
+        MouseEventKind::ScrollDown => Some(match app.screen {
+            Screen::Study(_) => Action::ScrollDown,
+            _ => Action::Down,
+        }),
+        MouseEventKind::Down(MouseButton::Left) => {
+            let Screen::Study(st) = &app.screen else { return None };
+            if st.current.outcome.is_some() || app.help {
+                return None;
+            }
+            let [_, body, _, _] = view::frame_areas(size);
+            let area = view::question_text_area(body);
+            if ev.column < area.x || ev.column >= area.x + area.width || ev.row < area.y || ev.row >= area.y + area.height {
+                return None;
+            }
+            let lines = view::question_lines(&st.current, Theme { color: false }, area.width);
+            let scroll = view::effective_scroll(lines.len(), area.height, st.current.scroll);
+            let idx = scroll as usize + (ev.row - area.y) as usize;
+            lines.get(idx).and_then(|l| l.option).map(Action::Toggle)
+        }
+        _ => None,
+    }
+}

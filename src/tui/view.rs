@@ -1,0 +1,484 @@
+//! Drawing: every function here only reads the [`App`]. Layout helpers are shared with the
+//! mouse handling so that a click lands on what was drawn.
+
+use chrono::{DateTime, Local, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::app::{App, MENU, Notice, PickLevel, Picker, QuestionView, Screen, Study, Summary, picker_entries};
+use crate::model::Kind;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Styles, with or without colour (`NO_COLOR`).
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    fn fg(self, c: Color) -> Style {
+        if self.color { Style::new().fg(c) } else { Style::new() }
+    }
+    pub fn accent(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    pub fn good(self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+    }
+    pub fn bad(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    pub fn dim(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Gray)
+        } else {
+            Style::new()
+        }
+    }
+    pub fn selected(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+    pub fn title(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+}
+
+/// The areas of a screen: title bar, body, status line, footer.
+pub fn frame_areas(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// The text area of a question body (inside a one-column margin).
+pub fn question_text_area(body: Rect) -> Rect {
+    Rect {
+        x: body.x + 1,
+        y: body.y,
+        width: body.width.saturating_sub(2),
+        height: body.height,
+    }
+}
+
+pub fn render(app: &App, f: &mut Frame) {
+    let area = f.area();
+    let theme = Theme { color: app.color };
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "Terminal too small: {}×{}. cloudprep needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window, or press q to quit.",
+            area.width, area.height
+        );
+        f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [top, body, status, footer] = frame_areas(area);
+    let title = match &app.screen {
+        Screen::Home => format!(" cloudprep · {} · {}", app.pack.exam.code, app.pack.exam.title),
+        Screen::Picker(_) => " Practice · choose what to study".to_string(),
+        Screen::Study(st) => study_title(st),
+        Screen::Summary(s) => format!(" {} · session done", s.mode.title()),
+        Screen::Notice(n) => format!(" {}", n.title),
+    };
+    f.render_widget(Paragraph::new(Line::styled(clip(&title, top.width as usize), theme.accent())), top);
+    match &app.screen {
+        Screen::Home => home(app, theme, f, body),
+        Screen::Picker(p) => picker(app, p, theme, f, body),
+        Screen::Study(st) => question(&st.current, theme, f, body),
+        Screen::Summary(s) => summary(s, theme, f, body),
+        Screen::Notice(n) => notice(n, theme, f, body),
+    }
+    if let Some(s) = &app.status {
+        f.render_widget(Paragraph::new(Line::styled(format!(" {s}"), theme.bad())), status);
+    }
+    f.render_widget(Paragraph::new(Line::styled(format!(" {}", footer_keys(app)), theme.dim())), footer);
+    if app.help {
+        help(app, theme, f, area);
+    }
+}
+
+fn study_title(st: &Study) -> String {
+    let q = &st.current.question;
+    let n = (st.answered + usize::from(st.current.outcome.is_none())).min(st.planned.max(1));
+    format!(
+        " {} · {} · question {} of {} · skill {} · difficulty {}",
+        st.mode.title(),
+        st.title,
+        n,
+        st.planned,
+        q.skill,
+        q.difficulty
+    )
+}
+
+/// The keys of the current screen, for the footer.
+pub fn footer_keys(app: &App) -> String {
+    match &app.screen {
+        Screen::Home => "↑↓ move · Enter open · r p w e h s (see menu) · ? help · q quit".into(),
+        Screen::Picker(_) => "↑↓ move · Enter choose · Esc back · ? help".into(),
+        Screen::Study(st) if st.current.outcome.is_some() => {
+            let auto = st.current.outcome.as_ref().map(|o| o.auto.label()).unwrap_or("Good");
+            format!("Enter next ({auto}) · 1 Again 2 Hard 3 Good 4 Easy · ↑↓ scroll · ? help · q end")
+        }
+        Screen::Study(_) => "a-f choose · Space toggle · ↑↓ move · Enter submit · PgDn scroll · ? help · q end".into(),
+        Screen::Summary(_) => "Enter home · ? help".into(),
+        Screen::Notice(n) if n.offer_practice => "p practice · Enter home · ? help".into(),
+        Screen::Notice(_) => "Enter home · ? help".into(),
+    }
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// A bar of `width` cells filled to `frac`.
+pub fn bar(frac: f64, width: usize) -> String {
+    let filled = ((frac.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+pub fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
+    let [top, menu_area] = Layout::vertical([Constraint::Min(9), Constraint::Length(MENU.len() as u16 + 2)]).areas(area);
+    let [today, domains] = Layout::horizontal([Constraint::Length(34), Constraint::Min(30)]).areas(top);
+    let d = &app.dash;
+    let row = |k: &str, v: String| Line::from(vec![Span::raw(format!(" {k:<15}")), Span::styled(v, theme.title())]);
+    let streak = match (d.streak_days, d.studied_today) {
+        (0, _) => "—".to_string(),
+        (n, true) => format!("{n} day{}", if n == 1 { "" } else { "s" }),
+        (n, false) => format!("{n} day{} (study today)", if n == 1 { "" } else { "s" }),
+    };
+    let mut lines = vec![
+        row("Due now", d.due_now.to_string()),
+        row("New available", d.new_available.to_string()),
+        row("Reviews today", d.reviews_today.to_string()),
+        row("Streak", streak),
+        row(
+            "Last mock exam",
+            match d.last_exam {
+                Some((s, p)) => format!("{s} ({})", if p { "pass" } else { "fail" }),
+                None => "—".to_string(),
+            },
+        ),
+        row(
+            "Readiness",
+            match d.readiness {
+                Some((s, p, _, _)) => format!("{s} · pass {:.0}%", p * 100.0),
+                None => "not enough data".to_string(),
+            },
+        ),
+        row("Seen", format!("{} of {}", d.seen, d.questions)),
+    ];
+    if d.exam_in_progress {
+        lines.push(Line::styled(" Exam in progress: e to resume", theme.accent()));
+    }
+    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Today ")), today);
+
+    let inner_w = domains.width.saturating_sub(2) as usize;
+    let bar_w = 12usize;
+    let title_w = inner_w.saturating_sub(3 + 5 + bar_w + 6 + 2).max(8);
+    let mut dl = vec![Line::styled(
+        format!(" {:<2}{:<title_w$} {:>4} {:<bar_w$} {:>5}", "", "Domain", "wt", "mastery", ""),
+        theme.dim(),
+    )];
+    for (id, title, weight, m) in &d.domains {
+        dl.push(Line::from(vec![
+            Span::raw(format!(" {id:<2}{:<title_w$} {weight:>3}% ", clip(title, title_w))),
+            Span::styled(bar(*m, bar_w), theme.accent()),
+            Span::raw(format!(" {:>4.0}%", m * 100.0)),
+        ]));
+    }
+    f.render_widget(Paragraph::new(dl).block(Block::bordered().title(" Domains ")), domains);
+
+    let items: Vec<Line> = MENU
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let extra = match m {
+                super::app::MenuItem::Review => format!("  ({} due, {} new)", d.due_now, d.new_available),
+                _ => String::new(),
+            };
+            let text = format!(" {}  {}{}", m.key(), m.label(), extra);
+            if i == app.menu_index {
+                Line::styled(format!("›{text}"), theme.selected())
+            } else {
+                Line::raw(format!(" {text}"))
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(items).block(Block::bordered().title(" Menu ")), menu_area);
+}
+
+fn picker(app: &App, p: &Picker, theme: Theme, f: &mut Frame, area: Rect) {
+    let entries = picker_entries(&app.pack, &p.level);
+    let heading = match &p.level {
+        PickLevel::Domains => "Choose a domain, or everything".to_string(),
+        PickLevel::Tasks(d) => format!("Domain {d}: choose a task, or all of it"),
+        PickLevel::Skills(t) => format!("Task {t}: choose a skill, or all of it"),
+    };
+    let w = area.width.saturating_sub(2) as usize;
+    let mut lines = vec![Line::styled(format!(" {heading}"), theme.title()), Line::raw("")];
+    for (i, (filter, label)) in entries.iter().enumerate() {
+        let n = app.pack.questions.iter().filter(|q| filter.matches(q)).count();
+        let tail = format!("{n:>4} questions");
+        let label_w = w.saturating_sub(tail.len() + 4);
+        let text = format!(" {:<label_w$} {tail}", clip(label, label_w));
+        lines.push(if i == p.index {
+            Line::styled(format!("›{text}"), theme.selected())
+        } else {
+            Line::raw(format!(" {text}"))
+        });
+    }
+    let visible = area.height.saturating_sub(2) as usize;
+    let scroll = (p.index + 2 + 1).saturating_sub(visible) as u16;
+    f.render_widget(
+        Paragraph::new(lines).scroll((scroll, 0)).block(Block::bordered().title(" Practice ")),
+        area,
+    );
+}
+
+/// One line of a question body, and the option (display position) it belongs to.
+pub struct BodyLine {
+    pub line: Line<'static>,
+    pub option: Option<usize>,
+}
+
+const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
+
+fn wrap_into(out: &mut Vec<BodyLine>, text: &str, width: usize, first: &str, rest: &str, style: Style, option: Option<usize>) {
+    let opts = textwrap::Options::new(width.max(10))
+        .initial_indent(first)
+        .subsequent_indent(rest);
+    for para in text.trim_end().split('\n') {
+        for l in textwrap::wrap(para, &opts) {
+            out.push(BodyLine {
+                line: Line::styled(l.into_owned(), style),
+                option,
+            });
+        }
+    }
+}
+
+fn blank(out: &mut Vec<BodyLine>) {
+    out.push(BodyLine {
+        line: Line::raw(""),
+        option: None,
+    });
+}
+
+/// The question body as lines for `width` columns: stem, options and, after an answer, the
+/// feedback (right/wrong, every option's why, the explanation, the references).
+pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLine> {
+    let w = width as usize;
+    let q = &v.question;
+    let mut out = Vec::new();
+    if let Some(o) = &v.outcome {
+        let right: Vec<String> = crate::session::to_display(&v.order, &q.correct_set())
+            .iter()
+            .map(|&d| LETTERS[d.min(5)].to_string())
+            .collect();
+        let saved = if o.saved.is_some() { " · saved" } else { "" };
+        let (mark, style) = if o.correct {
+            (format!("✓ Correct{saved}"), theme.good())
+        } else {
+            (format!("✗ Incorrect — the answer is {}{saved}", right.join(", ")), theme.bad())
+        };
+        out.push(BodyLine {
+            line: Line::styled(mark, style),
+            option: None,
+        });
+        let rating = match &o.saved {
+            Some(s) => format!("Rated {} · next review {}", o.rating.label(), local_time(s.next_due)),
+            None => format!("Rated {}", o.rating.label()),
+        };
+        out.push(BodyLine {
+            line: Line::styled(rating, theme.dim()),
+            option: None,
+        });
+        blank(&mut out);
+    }
+    wrap_into(&mut out, &q.stem, w, "", "", Style::new(), None);
+    if let Some(h) = q.select_hint() {
+        out.push(BodyLine {
+            line: Line::styled(h, theme.title()),
+            option: None,
+        });
+    }
+    blank(&mut out);
+    let correct = q.correct_set();
+    for (d, &orig) in v.order.iter().enumerate() {
+        let opt = &q.options[orig];
+        let chosen = v.selected.contains(&d);
+        let letter = LETTERS[d.min(5)];
+        let boxmark = match (q.kind, chosen) {
+            (Kind::Single, true) => "(•)",
+            (Kind::Single, false) => "( )",
+            (Kind::Multiple, true) => "[x]",
+            (Kind::Multiple, false) => "[ ]",
+        };
+        let (verdict, style) = match &v.outcome {
+            None if d == v.highlight => (" ", theme.selected()),
+            None => (" ", Style::new()),
+            Some(_) if correct.contains(&orig) => ("✓", theme.good()),
+            Some(_) if chosen => ("✗", theme.bad()),
+            Some(_) => (" ", Style::new()),
+        };
+        let first = format!("{verdict} {boxmark} {letter}. ");
+        let rest = " ".repeat(first.chars().count());
+        wrap_into(&mut out, &opt.text, w, &first, &rest, style, Some(d));
+        if v.outcome.is_some() {
+            let why_style = if correct.contains(&orig) || chosen { style.remove_modifier(Modifier::BOLD) } else { theme.dim() };
+            wrap_into(&mut out, &opt.why, w, &format!("{rest}"), &rest, why_style, Some(d));
+            blank(&mut out);
+        }
+    }
+    if v.outcome.is_some() {
+        out.push(BodyLine {
+            line: Line::styled("Explanation", theme.title()),
+            option: None,
+        });
+        wrap_into(&mut out, &q.explanation, w, "", "", Style::new(), None);
+        blank(&mut out);
+        out.push(BodyLine {
+            line: Line::styled("References", theme.title()),
+            option: None,
+        });
+        for r in &q.references {
+            let t = match &r.url {
+                Some(u) => format!("{} — {u}", r.title),
+                None => r.title.clone(),
+            };
+            wrap_into(&mut out, &t, w, "• ", "  ", theme.dim(), None);
+        }
+    }
+    out
+}
+
+/// The first line shown, given the wanted scroll: never past the last screenful.
+pub fn effective_scroll(lines: usize, height: u16, scroll: u16) -> u16 {
+    let max = lines.saturating_sub(height as usize) as u16;
+    scroll.min(max)
+}
+
+fn question(v: &QuestionView, theme: Theme, f: &mut Frame, body: Rect) {
+    let area = question_text_area(body);
+    let lines = question_lines(v, theme, area.width);
+    let scroll = effective_scroll(lines.len(), area.height, v.scroll);
+    let more_below = lines.len() > scroll as usize + area.height as usize;
+    let text: Vec<Line> = lines.into_iter().map(|b| b.line).collect();
+    f.render_widget(Paragraph::new(Text::from(text)).scroll((scroll, 0)), area);
+    if more_below && area.height > 0 {
+        let r = Rect {
+            x: area.x + area.width.saturating_sub(10),
+            y: area.y + area.height - 1,
+            width: 10.min(area.width),
+            height: 1,
+        };
+        f.render_widget(Clear, r);
+        f.render_widget(Paragraph::new(Line::styled("↓ more", theme.accent())).alignment(Alignment::Right), r);
+    }
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn summary(s: &Summary, theme: Theme, f: &mut Frame, area: Rect) {
+    let pct = if s.answered == 0 { 0.0 } else { 100.0 * s.correct as f64 / s.answered as f64 };
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled(format!("  {} answered, {} correct ({pct:.0}%).", s.answered, s.correct), theme.title()),
+        Line::raw("  Every answer is saved and scheduled with FSRS-6."),
+    ];
+    if let Some(t) = s.next_due {
+        lines.push(Line::raw(format!("  The last card comes back {}.", local_time(t))));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("  Press Enter to go home.", theme.dim()));
+    let r = centered(area, 64, 9);
+    f.render_widget(Clear, r);
+    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(format!(" {} ", s.mode.title()))), r);
+}
+
+fn notice(n: &Notice, theme: Theme, f: &mut Frame, area: Rect) {
+    let mut lines = vec![Line::raw("")];
+    for l in &n.lines {
+        lines.push(Line::raw(format!("  {l}")));
+    }
+    lines.push(Line::raw(""));
+    if n.offer_practice {
+        lines.push(Line::styled("  p: practise instead · Enter: home", theme.dim()));
+    } else {
+        lines.push(Line::styled("  Enter: home", theme.dim()));
+    }
+    let h = lines.len() as u16 + 2;
+    let r = centered(area, 70, h);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(format!(" {} ", n.title))),
+        r,
+    );
+}
+
+fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
+    let screen_keys: &[(&str, &str)] = match &app.screen {
+        Screen::Home => &[
+            ("↑↓ j k", "move in the menu"),
+            ("Enter", "open the highlighted entry"),
+            ("r", "review due cards"),
+            ("p", "practice (domain → task → skill)"),
+            ("w", "weak-area drill"),
+            ("e", "mock exam"),
+            ("h", "history of mock exams"),
+            ("s", "stats"),
+            ("q Esc", "quit"),
+        ],
+        Screen::Picker(_) => &[("↑↓ j k", "move"), ("Enter", "choose / start"), ("q Esc", "back")],
+        Screen::Study(_) => &[
+            ("a-f 1-6", "toggle an option (single answer: replace)"),
+            ("Space", "toggle the highlighted option"),
+            ("↑↓ j k", "move the highlight / scroll"),
+            ("PgUp PgDn", "scroll"),
+            ("Enter", "submit; after the feedback: next"),
+            ("1 2 3 4", "after the feedback: rate Again/Hard/Good/Easy"),
+            ("mouse", "click an option, wheel to scroll"),
+            ("q Esc", "end the session"),
+        ],
+        Screen::Summary(_) | Screen::Notice(_) => &[("Enter", "home"), ("p", "practice (when offered)")],
+    };
+    let mut lines = vec![Line::raw("")];
+    for (k, v) in screen_keys.iter().chain([("?", "this help"), ("Ctrl-C", "quit at once")].iter()) {
+        lines.push(Line::from(vec![Span::styled(format!("  {k:<11}"), theme.accent()), Span::raw(*v)]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("  any key closes this help", theme.dim()));
+    let r = centered(area, 64, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(Paragraph::new(lines).block(Block::bordered().borders(Borders::ALL).title(" Keys ")), r);
+}
