@@ -128,7 +128,7 @@ pub fn footer_keys(app: &App) -> String {
             let auto = st.current.outcome.as_ref().map(|o| o.auto.label()).unwrap_or("Good");
             format!("Enter next ({auto}) · 1 Again 2 Hard 3 Good 4 Easy · ↑↓ scroll · ? help · q end")
         }
-        Screen::Study(_) => "a-f choose · Space toggle · ↑↓ move · Enter submit · PgDn scroll · ? help · q end".into(),
+        Screen::Study(_) => "a-f pick · Space toggle · ↑↓ move · Enter submit · PgDn more · ? help · q end".into(),
         Screen::Summary(_) => "Enter home · ? help".into(),
         Screen::Notice(n) if n.offer_practice => "p practice · Enter home · ? help".into(),
         Screen::Notice(_) => "Enter home · ? help".into(),

@@ -2,4 +2,6 @@
 
 mod cli;
 mod content;
+mod tui;
+mod tui_e2e;
 mod util;

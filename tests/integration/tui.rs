@@ -1,0 +1,260 @@
+//! The TUI: the pure update, snapshots of the screens (TestBackend), every size, and the real
+//! binary in tmux.
+
+use std::rc::Rc;
+
+use chrono::{TimeZone, Utc};
+use cloudprep::content::{self, ContentSource};
+use cloudprep::model::{Mode, Pack};
+use cloudprep::srs::{Card, Rating, Scheduler};
+use cloudprep::tui::app::{self, Action, App, Dashboard, Effect, Screen};
+use cloudprep::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::util::fixtures;
+
+fn pack() -> Rc<Pack> {
+    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    Rc::new(l.pack.expect("pack"))
+}
+
+fn t0() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 30, 0).single().expect("date")
+}
+
+fn app_with_dash() -> App {
+    let p = pack();
+    let mut a = App::new(p.clone(), 42, false);
+    a.dash = Dashboard {
+        due_now: 12,
+        new_available: 20,
+        reviews_today: 5,
+        streak_days: 3,
+        studied_today: true,
+        next_due: None,
+        domains: p
+            .exam
+            .domains
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), d.title.clone(), d.weight, 0.3 * i as f64 + 0.1))
+            .collect(),
+        last_exam: Some((745, true)),
+        readiness: None,
+        exam_in_progress: false,
+        questions: p.questions.len(),
+        seen: 3,
+    };
+    a
+}
+
+fn draw(a: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| view::render(a, f)).expect("draw");
+    t
+}
+
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut s = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Starts a practice session on the given ids.
+fn studying(ids: &[&str]) -> App {
+    let mut a = app_with_dash();
+    a.start_study(Mode::Practice, "task 1.1".into(), ids.iter().map(|s| s.to_string()).collect(), t0());
+    a
+}
+
+fn current(a: &App) -> &app::QuestionView {
+    match &a.screen {
+        Screen::Study(st) => &st.current,
+        other => panic!("not studying: {other:?}"),
+    }
+}
+
+/// The display letter of the correct option of a single-answer question on screen.
+fn correct_display(a: &App) -> usize {
+    let v = current(a);
+    let k = v.question.correct_set()[0];
+    v.order.iter().position(|&o| o == k).expect("in order")
+}
+
+#[test]
+fn snapshot_home() {
+    let a = app_with_dash();
+    insta::assert_snapshot!("home_80x24", draw(&a, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_question_and_feedback() {
+    let mut a = studying(&["alarm-basic", "logs-retention"]);
+    insta::assert_snapshot!("question_80x24", draw(&a, 80, 24).backend());
+    let right = correct_display(&a);
+    let wrong = (right + 1) % 4;
+    app::update(&mut a, Action::Toggle(wrong), t0());
+    let eff = app::update(&mut a, Action::Enter, t0());
+    assert!(matches!(eff.as_slice(), [Effect::SaveAnswer(r)] if !r.correct && r.rating == Rating::Again));
+    let before = Card::new("alarm-basic", t0());
+    let after = Scheduler::default_params().answer(&before, Rating::Again, t0());
+    a.answer_saved(1, t0(), before, &after);
+    let settings = insta::Settings::clone_current();
+    let mut s = settings.clone();
+    s.add_filter(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]");
+    s.bind(|| insta::assert_snapshot!("feedback_80x24", draw(&a, 80, 24).backend()));
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("✗ Incorrect — the answer is") && text.contains("saved"), "{text}");
+}
+
+#[test]
+fn snapshot_too_small() {
+    let a = app_with_dash();
+    let text = screen_text(&draw(&a, 60, 20));
+    assert!(text.contains("Terminal too small: 60×20"), "{text}");
+}
+
+#[test]
+fn every_screen_renders_at_every_size_without_panic() {
+    let mut screens = vec![app_with_dash()];
+    let mut q = studying(&["sns-multi", "alarm-basic"]);
+    screens.push(studying(&["sns-multi"]));
+    app::update(&mut q, Action::Toggle(0), t0());
+    app::update(&mut q, Action::Toggle(1), t0());
+    app::update(&mut q, Action::Enter, t0());
+    screens.push(q);
+    let mut picker = app_with_dash();
+    app::update(&mut picker, Action::Menu(app::MenuItem::Practice), t0());
+    screens.push(picker);
+    let mut help = app_with_dash();
+    app::update(&mut help, Action::Help, t0());
+    screens.push(help);
+    let mut notice = app_with_dash();
+    notice.show_notice("Review", vec!["Nothing is due.".into()], true);
+    screens.push(notice);
+    for a in &screens {
+        for w in [1u16, 2, 5, 10, 20, 40, 79, 80, 81, 100, 120, 200, 300] {
+            for h in [1u16, 2, 5, 10, 23, 24, 25, 40, 100] {
+                let _ = draw(a, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn single_answer_replaces_and_multiple_toggles() {
+    let mut a = studying(&["alarm-basic"]);
+    app::update(&mut a, Action::Toggle(0), t0());
+    app::update(&mut a, Action::Toggle(2), t0());
+    assert_eq!(current(&a).selected, vec![2]);
+    let mut m = studying(&["sns-multi"]);
+    app::update(&mut m, Action::Toggle(0), t0());
+    app::update(&mut m, Action::Toggle(3), t0());
+    app::update(&mut m, Action::Toggle(0), t0());
+    assert_eq!(current(&m).selected, vec![3]);
+    // Submitting the wrong number of answers for a multiple-response question is refused.
+    assert!(app::update(&mut m, Action::Enter, t0()).is_empty());
+    assert!(m.status.as_deref().is_some_and(|s| s.contains("asks for 2")));
+}
+
+#[test]
+fn submit_without_a_choice_is_refused() {
+    let mut a = studying(&["alarm-basic"]);
+    assert!(app::update(&mut a, Action::Enter, t0()).is_empty());
+    assert!(a.status.is_some());
+    assert!(current(&a).outcome.is_none());
+}
+
+#[test]
+fn right_answer_is_good_and_can_be_rerated_then_next_and_summary() {
+    let mut a = studying(&["alarm-basic", "logs-retention"]);
+    let right = correct_display(&a);
+    app::update(&mut a, Action::Toggle(right), t0());
+    let eff = app::update(&mut a, Action::Enter, t0());
+    let Some(Effect::SaveAnswer(rec)) = eff.first() else { panic!("{eff:?}") };
+    assert!(rec.correct);
+    assert_eq!(rec.rating, Rating::Good);
+    assert_eq!(rec.chosen, vec![0], "stored as the original index");
+    let before = Card::new("alarm-basic", t0());
+    let after = Scheduler::default_params().answer(&before, Rating::Good, t0());
+    a.answer_saved(7, t0(), before.clone(), &after);
+    let eff = app::update(&mut a, Action::Rate(Rating::Easy), t0());
+    assert_eq!(
+        eff,
+        vec![Effect::Rerate {
+            review_id: 7,
+            card_before: before,
+            question_id: "alarm-basic".into(),
+            rating: Rating::Easy,
+            at: t0(),
+        }]
+    );
+    app::update(&mut a, Action::Enter, t0());
+    assert_eq!(current(&a).question.id, "logs-retention");
+    let r = correct_display(&a);
+    app::update(&mut a, Action::Toggle(r), t0());
+    app::update(&mut a, Action::Enter, t0());
+    app::update(&mut a, Action::Enter, t0());
+    match &a.screen {
+        Screen::Summary(s) => assert_eq!((s.answered, s.correct), (2, 2)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn review_brings_a_lapsed_card_back_in_the_same_session() {
+    let mut a = app_with_dash();
+    a.start_study(Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
+    let wrong = (correct_display(&a) + 1) % 4;
+    app::update(&mut a, Action::Toggle(wrong), t0());
+    app::update(&mut a, Action::Enter, t0());
+    let before = Card::new("alarm-basic", t0());
+    let after = Scheduler::default_params().answer(&before, Rating::Again, t0());
+    a.answer_saved(1, t0(), before, &after);
+    // One minute later (the first learning step) the card is shown again.
+    app::update(&mut a, Action::Enter, t0() + chrono::Duration::minutes(1));
+    assert_eq!(current(&a).question.id, "alarm-basic");
+    assert!(current(&a).outcome.is_none());
+}
+
+#[test]
+fn keys_map_per_screen() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use cloudprep::tui::keys::map_key;
+    let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    let home = app_with_dash();
+    assert_eq!(map_key(&home, k('p')), Some(Action::Menu(app::MenuItem::Practice)));
+    assert_eq!(map_key(&home, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+    let mut q = studying(&["alarm-basic"]);
+    assert_eq!(map_key(&q, k('c')), Some(Action::Toggle(2)));
+    assert_eq!(map_key(&q, k('3')), Some(Action::Toggle(2)));
+    app::update(&mut q, Action::Toggle(0), t0());
+    app::update(&mut q, Action::Enter, t0());
+    assert_eq!(map_key(&q, k('3')), Some(Action::Rate(Rating::Good)));
+    assert_eq!(map_key(&q, k('?')), Some(Action::Help));
+}
+
+#[test]
+fn a_click_on_an_option_toggles_it() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    use ratatui::layout::Rect;
+    let a = studying(&["alarm-basic"]);
+    let size = Rect::new(0, 0, 80, 24);
+    let text = screen_text(&draw(&a, 80, 24));
+    let row = text.lines().position(|l| l.contains(" C. ")).expect("option C drawn") as u16;
+    let ev = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    assert_eq!(cloudprep::tui::keys::map_mouse(&a, size, ev), Some(Action::Toggle(2)));
+}
