@@ -6,6 +6,7 @@
 //! - [`store`]: the SQLite database. The only module that knows rusqlite.
 //! - [`srs`]: FSRS-6 scheduling through the `fsrs` crate. Pure; time is a parameter.
 //! - [`mastery`]: per-skill mastery estimates. Pure.
+//! - [`mock`]: mock exams: assembly by the blueprint, scoring, the clock. Pure; time is a parameter.
 //! - [`cli`]: the command line (clap). [`commands`]: the non-interactive commands.
 //!
 //! `main.rs` only parses arguments and maps errors to exit codes.
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod commands;
 pub mod content;
 pub mod mastery;
+pub mod mock;
 pub mod model;
 pub mod srs;
 pub mod store;
