@@ -7,6 +7,7 @@
 //! - [`srs`]: FSRS-6 scheduling through the `fsrs` crate. Pure; time is a parameter.
 //! - [`mastery`]: per-skill mastery estimates. Pure.
 //! - [`session`]: which questions a session serves (practice, review, drill). Pure.
+//! - [`mock`]: mock exams: assembly by the blueprint, scoring, the clock. Pure; time is a parameter.
 //! - [`tui`]: the terminal UI: `tui::app` (state and pure update), `tui::view` (drawing),
 //!   `tui::keys` (events to actions); `tui` itself is the shell that runs effects.
 //! - [`cli`]: the command line (clap). [`commands`]: the non-interactive commands.
@@ -18,6 +19,7 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod mastery;
+pub mod mock;
 pub mod session;
 pub mod model;
 pub mod srs;
