@@ -84,8 +84,11 @@ pub fn open_store(g: &Global) -> Result<Store> {
 /// The learner's FSRS parameters (set by `optimize`), or empty for the defaults.
 pub fn fsrs_params(store: &Store) -> Result<Vec<f32>> {
     match store.setting("fsrs_params")? {
-        Some(json) => serde_json::from_str(&json)
-            .map_err(|e| anyhow!(UserError(format!("the stored FSRS parameters are unreadable ({e}); run `cloudprep optimize` again")))),
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            anyhow!(UserError(format!(
+                "the stored FSRS parameters are unreadable ({e}); run `cloudprep optimize` again"
+            )))
+        }),
         None => Ok(Vec::new()),
     }
 }
@@ -456,4 +459,298 @@ pub fn not_built(name: &str) -> Result<i32> {
     Err(anyhow!(UserError(format!(
         "`cloudprep {name}` is not built yet in this version; see the README for what is available"
     ))))
+}
+
+// ----- export -----
+
+#[derive(Serialize)]
+struct ExportJson {
+    exam: String,
+    reviews: Vec<ReviewJson>,
+    cards: Vec<CardJson>,
+    exams: Vec<ExamExportJson>,
+    reports: Vec<ReportJson>,
+}
+
+#[derive(Serialize)]
+struct ReviewJson {
+    question_id: String,
+    reviewed_at: String,
+    rating: u8,
+    correct: bool,
+    mode: String,
+    elapsed_ms: i64,
+    skill: String,
+    chosen: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct CardJson {
+    question_id: String,
+    state: &'static str,
+    stability: Option<f32>,
+    difficulty: Option<f32>,
+    due: String,
+    reps: u32,
+    lapses: u32,
+    last_review: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ExamExportJson {
+    id: i64,
+    started_at: String,
+    finished_at: Option<String>,
+    scaled_score: Option<i64>,
+    passed: Option<bool>,
+    raw_correct: Option<i64>,
+    scored_total: Option<i64>,
+    elapsed_ms: i64,
+    items: Vec<ExamItemJson>,
+}
+
+#[derive(Serialize)]
+struct ExamItemJson {
+    question_id: String,
+    scored: bool,
+    chosen: Vec<usize>,
+    correct: Option<bool>,
+    flagged: bool,
+}
+
+#[derive(Serialize)]
+struct ReportJson {
+    question_id: String,
+    created_at: String,
+    note: String,
+}
+
+/// Everything the learner did, as the JSON of SPEC.md.
+pub fn export_json(store: &Store, code: &str) -> Result<String> {
+    let reviews = store
+        .reviews(code)?
+        .into_iter()
+        .map(|r| ReviewJson {
+            question_id: r.question_id,
+            reviewed_at: rfc3339(r.reviewed_at),
+            rating: r.rating as u8,
+            correct: r.correct,
+            mode: r.mode,
+            elapsed_ms: r.elapsed_ms,
+            skill: r.skill,
+            chosen: r.chosen,
+        })
+        .collect();
+    let cards = store
+        .cards(code)?
+        .into_iter()
+        .map(|c| CardJson {
+            question_id: c.question_id,
+            state: c.phase.as_str(),
+            stability: c.stability,
+            difficulty: c.difficulty,
+            due: rfc3339(c.due),
+            reps: c.reps,
+            lapses: c.lapses,
+            last_review: c.last_review.map(rfc3339),
+        })
+        .collect();
+    let mut exams = Vec::new();
+    let mut all = store.finished_exams(code)?;
+    all.extend(store.exam_in_progress(code)?);
+    for e in all {
+        let items = store
+            .exam_items(e.id)?
+            .into_iter()
+            .map(|i| ExamItemJson {
+                question_id: i.question_id,
+                scored: i.scored,
+                chosen: i.chosen,
+                correct: i.correct,
+                flagged: i.flagged,
+            })
+            .collect();
+        exams.push(ExamExportJson {
+            id: e.id,
+            started_at: rfc3339(e.started_at),
+            finished_at: e.finished_at.map(rfc3339),
+            scaled_score: e.scaled_score,
+            passed: e.passed,
+            raw_correct: e.raw_correct,
+            scored_total: e.scored_total,
+            elapsed_ms: e.elapsed_ms,
+            items,
+        });
+    }
+    let reports = store
+        .reports(code)?
+        .into_iter()
+        .map(|(question_id, at, note)| ReportJson {
+            question_id,
+            created_at: rfc3339(at),
+            note,
+        })
+        .collect();
+    let j = ExportJson {
+        exam: code.to_string(),
+        reviews,
+        cards,
+        exams,
+        reports,
+    };
+    Ok(serde_json::to_string_pretty(&j)? + "\n")
+}
+
+/// The review history as CSV (RFC 4180 quoting).
+pub fn export_csv(store: &Store, code: &str) -> Result<String> {
+    fn q(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    }
+    let mut out = String::from("question_id,skill,reviewed_at,rating,correct,mode,elapsed_ms,chosen\n");
+    for r in store.reviews(code)? {
+        let chosen: Vec<String> = r.chosen.iter().map(|c| c.to_string()).collect();
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{}",
+            q(&r.question_id),
+            q(&r.skill),
+            rfc3339(r.reviewed_at),
+            r.rating as u8,
+            r.correct,
+            r.mode,
+            r.elapsed_ms,
+            q(&chosen.join(" "))
+        );
+    }
+    Ok(out)
+}
+
+/// Writes `text` to `path` atomically (a temporary file in the same folder, then a rename),
+/// or to standard output when `path` is None.
+pub fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<()> {
+    use std::io::Write;
+    match path {
+        None => {
+            std::io::stdout().write_all(text.as_bytes())?;
+            Ok(())
+        }
+        Some(p) => {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let fail = |e: &dyn std::fmt::Display| anyhow!(UserError(format!("cannot write {}: {e}", p.display())));
+            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+            tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
+            tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+            tmp.persist(p).map_err(|e| fail(&e.error))?;
+            Ok(())
+        }
+    }
+}
+
+// ----- optimize -----
+
+/// Reviews needed before `optimize` fits parameters (Anki's long-standing threshold).
+pub const OPTIMIZE_MIN_REVIEWS: usize = 400;
+
+/// The review log as FSRS training items: for every card, one item per review after its first,
+/// holding the whole history up to that review, with whole days between reviews.
+pub fn fsrs_items(reviews: &[crate::store::ReviewRow]) -> (Vec<fsrs::FSRSItem>, Vec<i64>) {
+    let mut by_q: std::collections::BTreeMap<&str, Vec<&crate::store::ReviewRow>> = Default::default();
+    for r in reviews {
+        by_q.entry(r.question_id.as_str()).or_default().push(r);
+    }
+    let mut items = Vec::new();
+    let mut ids = Vec::new();
+    for (card_id, (_, rs)) in by_q.into_iter().enumerate() {
+        let mut hist: Vec<fsrs::FSRSReview> = Vec::new();
+        let mut prev: Option<DateTime<Utc>> = None;
+        for r in rs {
+            let delta = prev
+                .map(|p| (r.reviewed_at.date_naive() - p.date_naive()).num_days().max(0) as u32)
+                .unwrap_or(0);
+            hist.push(fsrs::FSRSReview {
+                rating: r.rating as u32,
+                delta_t: delta,
+            });
+            prev = Some(r.reviewed_at);
+            if hist.len() >= 2 {
+                items.push(fsrs::FSRSItem { reviews: hist.clone() });
+                ids.push(card_id as i64);
+            }
+        }
+    }
+    (items, ids)
+}
+
+/// `cloudprep optimize`: fits FSRS-6 parameters to the learner's reviews and stores them.
+pub fn optimize(store: &Store, code: &str, out: &mut String) -> Result<()> {
+    let reviews = store.reviews(code)?;
+    if reviews.len() < OPTIMIZE_MIN_REVIEWS {
+        bail!(UserError(format!(
+            "optimize needs at least {OPTIMIZE_MIN_REVIEWS} reviews; you have {} ({} more needed). Until then the FSRS-6 defaults are used.",
+            reviews.len(),
+            OPTIMIZE_MIN_REVIEWS - reviews.len()
+        )));
+    }
+    let (items, card_ids) = fsrs_items(&reviews);
+    let old = fsrs_params(store)?;
+    let old_model = fsrs::FSRS::new(&old).map_err(|e| anyhow!("FSRS: {e:?}"))?;
+    let new = fsrs::compute_parameters(fsrs::ComputeParametersInput {
+        train_set: items.clone(),
+        card_ids: Some(card_ids),
+        ..Default::default()
+    })
+    .map_err(|e| {
+        anyhow!(UserError(format!(
+            "the FSRS optimizer could not fit your reviews: {e:?}"
+        )))
+    })?;
+    let new_model = fsrs::FSRS::new(&new).map_err(|e| anyhow!("FSRS: {e:?}"))?;
+    let eval_old = old_model
+        .evaluate(items.clone(), |_| true)
+        .map_err(|e| anyhow!("FSRS evaluate: {e:?}"))?;
+    let eval_new = new_model
+        .evaluate(items, |_| true)
+        .map_err(|e| anyhow!("FSRS evaluate: {e:?}"))?;
+    let fmt = |p: &[f32]| p.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(", ");
+    let old_shown = if old.is_empty() {
+        fsrs::DEFAULT_PARAMETERS.to_vec()
+    } else {
+        old.clone()
+    };
+    let _ = writeln!(out, "Reviews used: {}", reviews.len());
+    let _ = writeln!(
+        out,
+        "Old parameters{}: [{}]",
+        if old.is_empty() { " (FSRS-6 defaults)" } else { "" },
+        fmt(&old_shown)
+    );
+    let _ = writeln!(out, "New parameters: [{}]", fmt(&new));
+    let _ = writeln!(out, "Evaluation on your reviews   log loss   RMSE (bins)");
+    let _ = writeln!(
+        out,
+        "  old                        {:>8.4}   {:>10.4}",
+        eval_old.log_loss, eval_old.rmse_bins
+    );
+    let _ = writeln!(
+        out,
+        "  new                        {:>8.4}   {:>10.4}",
+        eval_new.log_loss, eval_new.rmse_bins
+    );
+    if new == fsrs::DEFAULT_PARAMETERS.to_vec() {
+        let _ = writeln!(
+            out,
+            "Not enough spaced (multi-day) reviews yet to move away from the defaults; nothing changed."
+        );
+        return Ok(());
+    }
+    store.set_setting("fsrs_params", &serde_json::to_string(&new)?)?;
+    let _ = writeln!(out, "Saved: reviews are scheduled with the new parameters from now on.");
+    Ok(())
 }

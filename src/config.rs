@@ -114,7 +114,10 @@ pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, String> {
     let file: File = match &text {
         None => File::default(),
         Some(t) => toml::from_str(t).map_err(|e| {
-            let line = e.span().map(|s| format!(":{}", line_of(t, s.start))).unwrap_or_default();
+            let line = e
+                .span()
+                .map(|s| format!(":{}", line_of(t, s.start)))
+                .unwrap_or_default();
             format!("{}{line}: {}", path.display(), e.message().trim().replace('\n', " "))
         })?,
     };
@@ -133,7 +136,11 @@ pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, String> {
     };
     if let Some(r) = file.desired_retention {
         if !(0.70..=0.99).contains(&r) {
-            return Err(bad("desired_retention", r.to_string(), "use a number from 0.70 to 0.99"));
+            return Err(bad(
+                "desired_retention",
+                r.to_string(),
+                "use a number from 0.70 to 0.99",
+            ));
         }
         c.desired_retention = Setting {
             value: r as f32,
@@ -142,9 +149,16 @@ pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, String> {
     }
     if let Some(n) = file.new_cards_per_day {
         if !(0..=9999).contains(&n) {
-            return Err(bad("new_cards_per_day", n.to_string(), "use a whole number from 0 to 9999"));
+            return Err(bad(
+                "new_cards_per_day",
+                n.to_string(),
+                "use a whole number from 0 to 9999",
+            ));
         }
-        c.new_cards_per_day = Setting { value: n, source: src() };
+        c.new_cards_per_day = Setting {
+            value: n,
+            source: src(),
+        };
     }
     for (key, v, slot) in [
         ("practice_count", file.practice_count, &mut c.practice_count),
@@ -161,15 +175,25 @@ pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, String> {
         }
     }
     if let Some(t) = file.theme {
-        c.theme = Setting { value: t, source: src() };
+        c.theme = Setting {
+            value: t,
+            source: src(),
+        };
     }
     if let Some(e) = file.exam {
         if let Some(u) = e.untimed {
-            c.exam_untimed = Setting { value: u, source: src() };
+            c.exam_untimed = Setting {
+                value: u,
+                source: src(),
+            };
         }
         if let Some(m) = e.extra_minutes {
             if !(0..=120).contains(&m) {
-                return Err(bad("exam.extra_minutes", m.to_string(), "use a whole number from 0 to 120"));
+                return Err(bad(
+                    "exam.extra_minutes",
+                    m.to_string(),
+                    "use a whole number from 0 to 120",
+                ));
             }
             c.exam_extra_minutes = Setting {
                 value: m as u32,
@@ -195,18 +219,46 @@ impl Config {
             Theme::None => "none",
         };
         let rows: Vec<(&str, String, &Source)> = vec![
-            ("desired_retention", format!("{:.2}", self.desired_retention.value), &self.desired_retention.source),
-            ("new_cards_per_day", self.new_cards_per_day.value.to_string(), &self.new_cards_per_day.source),
+            (
+                "desired_retention",
+                format!("{:.2}", self.desired_retention.value),
+                &self.desired_retention.source,
+            ),
+            (
+                "new_cards_per_day",
+                self.new_cards_per_day.value.to_string(),
+                &self.new_cards_per_day.source,
+            ),
             ("theme", theme.to_string(), &self.theme.source),
-            ("practice_count", self.practice_count.value.to_string(), &self.practice_count.source),
-            ("drill_count", self.drill_count.value.to_string(), &self.drill_count.source),
-            ("exam.untimed", self.exam_untimed.value.to_string(), &self.exam_untimed.source),
-            ("exam.extra_minutes", self.exam_extra_minutes.value.to_string(), &self.exam_extra_minutes.source),
+            (
+                "practice_count",
+                self.practice_count.value.to_string(),
+                &self.practice_count.source,
+            ),
+            (
+                "drill_count",
+                self.drill_count.value.to_string(),
+                &self.drill_count.source,
+            ),
+            (
+                "exam.untimed",
+                self.exam_untimed.value.to_string(),
+                &self.exam_untimed.source,
+            ),
+            (
+                "exam.extra_minutes",
+                self.exam_extra_minutes.value.to_string(),
+                &self.exam_extra_minutes.source,
+            ),
         ];
         let mut out = format!(
             "config file: {}{}\n",
             self.path.display(),
-            if self.file_found { "" } else { " (not present; defaults in use)" }
+            if self.file_found {
+                ""
+            } else {
+                " (not present; defaults in use)"
+            }
         );
         for (k, v, s) in rows {
             out.push_str(&format!("{k:<20} {v:<8} ({s})\n"));
@@ -245,7 +297,10 @@ mod tests {
         assert!(e.contains("config.toml:2") && e.contains("retention_goal"), "{e}");
         let (_d, p) = write("desired_retention = 1.5\n");
         let e = load(Some(&p), false).expect_err("bad value");
-        assert!(e.contains("desired_retention = 1.5") && e.contains("config.toml"), "{e}");
+        assert!(
+            e.contains("desired_retention = 1.5") && e.contains("config.toml"),
+            "{e}"
+        );
         let (_d, p) = write("theme = \"pink\"\n");
         assert!(load(Some(&p), false).expect_err("bad theme").contains("config.toml:1"));
         assert!(!load(Some(&p), false).expect_err("one line").contains('\n'));

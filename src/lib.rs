@@ -20,8 +20,8 @@ pub mod config;
 pub mod content;
 pub mod mastery;
 pub mod mock;
-pub mod session;
 pub mod model;
+pub mod session;
 pub mod srs;
 pub mod store;
 pub mod tui;
@@ -93,15 +93,21 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         None => run_tui(g, |_, _| Ok(tui::Start::Home)),
         Some(Command::Practice(a)) => run_tui(g, |sh, cfg| {
-            let filter =
-                session::Filter::from_flags(&sh.pack.exam, a.domain.as_deref(), a.task.as_deref(), a.skill.as_deref())
-                    .map_err(UserError)?;
+            let filter = session::Filter::from_flags(
+                &sh.pack.exam,
+                a.domain.as_deref(),
+                a.task.as_deref(),
+                a.skill.as_deref(),
+            )
+            .map_err(UserError)?;
             let count = a.count.map(|c| c as usize).unwrap_or(cfg.practice_count.value);
             Ok(tui::Start::Practice(filter, count))
         }),
         Some(Command::Review) => run_tui(g, |_, _| Ok(tui::Start::Review)),
         Some(Command::Drill { count }) => run_tui(g, |_, cfg| {
-            Ok(tui::Start::Drill(count.map(|c| c as usize).unwrap_or(cfg.drill_count.value)))
+            Ok(tui::Start::Drill(
+                count.map(|c| c as usize).unwrap_or(cfg.drill_count.value),
+            ))
         }),
         Some(Command::Exam(args)) => {
             args.extra_minutes().map_err(UserError)?;
@@ -109,8 +115,25 @@ pub fn run(cli: Cli) -> Result<i32> {
             commands::not_built("exam")
         }
         Some(Command::History) => commands::not_built("history"),
-        Some(Command::Export { .. }) => commands::not_built("export"),
-        Some(Command::Optimize) => commands::not_built("optimize"),
+        Some(Command::Export { format, output }) => {
+            let pack = commands::load_pack(g)?;
+            let store = commands::open_store(g)?;
+            let text = match format {
+                cli::ExportFormat::Json => commands::export_json(&store, &pack.exam.code)?,
+                cli::ExportFormat::Csv => commands::export_csv(&store, &pack.exam.code)?,
+                cli::ExportFormat::Apkg => return commands::not_built("export --format apkg"),
+            };
+            commands::write_output(output.as_deref(), &text)?;
+            Ok(0)
+        }
+        Some(Command::Optimize) => {
+            let pack = commands::load_pack(g)?;
+            let store = commands::open_store(g)?;
+            let mut out = String::new();
+            commands::optimize(&store, &pack.exam.code, &mut out)?;
+            print!("{out}");
+            Ok(0)
+        }
         Some(Command::Reports) => commands::not_built("reports"),
         Some(Command::NewQuestion { .. }) => commands::not_built("new-question"),
         Some(Command::Completions { .. }) => commands::not_built("completions"),

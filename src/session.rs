@@ -54,7 +54,10 @@ impl Filter {
                 None => Err(format!(
                     "--skill {s:?} is not a skill of {}; valid: {}",
                     exam.code,
-                    exam.skills().map(|(_, _, s)| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                    exam.skills()
+                        .map(|(_, _, s)| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             };
         }
@@ -74,7 +77,11 @@ impl Filter {
                 None => Err(format!(
                     "--domain {d:?} is not a domain of {}; valid: {}",
                     exam.code,
-                    exam.domains.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
+                    exam.domains
+                        .iter()
+                        .map(|d| d.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             };
         }
@@ -141,7 +148,13 @@ pub fn practice_queue(
 /// The review queue: due cards whose question still exists, most overdue first, then new
 /// questions (never answered) up to `new_limit`, in blueprint order of skills with random
 /// order inside a skill.
-pub fn review_queue(pack: &Pack, due: &[Card], seen: &HashSet<String>, new_limit: usize, rng: &mut impl Rng) -> Vec<String> {
+pub fn review_queue(
+    pack: &Pack,
+    due: &[Card],
+    seen: &HashSet<String>,
+    new_limit: usize,
+    rng: &mut impl Rng,
+) -> Vec<String> {
     let mut q: Vec<String> = due
         .iter()
         .filter(|c| pack.question(&c.question_id).is_some())
@@ -292,8 +305,14 @@ mod tests {
     #[test]
     fn filters_check_ids_and_list_valid_ones() {
         let p = pack();
-        assert_eq!(Filter::from_flags(&p.exam, None, None, Some("1.2.3")), Ok(Filter::Skill("1.2.3".into())));
-        assert_eq!(Filter::from_flags(&p.exam, Some("2"), None, None), Ok(Filter::Domain("2".into())));
+        assert_eq!(
+            Filter::from_flags(&p.exam, None, None, Some("1.2.3")),
+            Ok(Filter::Skill("1.2.3".into()))
+        );
+        assert_eq!(
+            Filter::from_flags(&p.exam, Some("2"), None, None),
+            Ok(Filter::Domain("2".into()))
+        );
         let e = Filter::from_flags(&p.exam, Some("9"), None, None).expect_err("bad domain");
         assert!(e.contains("valid: 1, 2, 3, 4, 5"), "{e}");
         let e = Filter::from_flags(&p.exam, None, Some("1.9"), None).expect_err("bad task");
@@ -329,7 +348,11 @@ mod tests {
         assert_eq!(q.len(), 5);
         assert_eq!(q[0], p.questions[5].id);
         assert!(!q.contains(&"retired-question".to_string()));
-        let skills: HashSet<&str> = q[1..].iter().filter_map(|id| p.question(id)).map(|x| x.skill.as_str()).collect();
+        let skills: HashSet<&str> = q[1..]
+            .iter()
+            .filter_map(|id| p.question(id))
+            .map(|x| x.skill.as_str())
+            .collect();
         assert_eq!(skills.len(), 4, "new cards spread over skills");
     }
 
@@ -338,14 +361,18 @@ mod tests {
         let p = pack();
         let mut m = MasteryMap::default();
         for (_, _, s) in p.exam.skills() {
-            m.skills.insert(s.id.clone(), if s.id.starts_with("4.2") { 0.0 } else { 0.95 });
+            m.skills
+                .insert(s.id.clone(), if s.id.starts_with("4.2") { 0.0 } else { 0.95 });
         }
         let mut rng = StdRng::seed_from_u64(11);
         let q = drill_queue(&p, &m, &HashMap::new(), 20, Utc::now(), &mut rng);
         assert_eq!(q.len(), 20);
         let unique: HashSet<_> = q.iter().collect();
         assert_eq!(unique.len(), 20);
-        let weak = q.iter().filter(|id| p.question(id).is_some_and(|x| x.task_id() == "4.2")).count();
+        let weak = q
+            .iter()
+            .filter(|id| p.question(id).is_some_and(|x| x.task_id() == "4.2"))
+            .count();
         assert!(weak >= 12, "only {weak} of 20 from the weak task");
     }
 

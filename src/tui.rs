@@ -110,9 +110,14 @@ impl Shell {
                 .map(|d| (d.id.clone(), d.title.clone(), d.weight, mastery.domain(&d.id)))
                 .collect(),
             last_exam: stats.exams.last().map(|e| (e.scaled_score, e.passed)),
-            readiness: stats
-                .readiness
-                .map(|r| (r.predicted_score, r.pass_probability, r.pass_probability, r.pass_probability)),
+            readiness: stats.readiness.map(|r| {
+                (
+                    r.predicted_score,
+                    r.pass_probability,
+                    r.pass_probability,
+                    r.pass_probability,
+                )
+            }),
             exam_in_progress: stats.exam_in_progress.is_some(),
             questions: self.pack.questions.len(),
             seen: seen.iter().filter(|id| self.pack.question(id).is_some()).count(),
@@ -252,7 +257,11 @@ pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
     shell.apply_all(&mut app, first, now);
 
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGINT] {
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
     // ratatui::init installs a panic hook that restores the terminal; add mouse capture to it.

@@ -109,8 +109,13 @@ pub enum Action {
 pub enum Effect {
     RefreshDashboard,
     StartReview,
-    StartPractice { filter: Filter, count: usize },
-    StartDrill { count: usize },
+    StartPractice {
+        filter: Filter,
+        count: usize,
+    },
+    StartDrill {
+        count: usize,
+    },
     /// Log a graded answer and reschedule the card (one transaction); the shell reports back
     /// with [`App::answer_saved`].
     SaveAnswer(AnswerRecord),
@@ -357,7 +362,8 @@ impl App {
             if let Some(Saved { next_due, .. }) = st.current.outcome.as_mut().and_then(|o| o.saved.as_mut()) {
                 *next_due = card_after.due;
             }
-            st.queue.retain(|i| i.question_id != card_after.question_id || i.not_before.is_none());
+            st.queue
+                .retain(|i| i.question_id != card_after.question_id || i.not_before.is_none());
             requeue(st, card_after);
         }
     }
@@ -458,12 +464,7 @@ fn home(app: &mut App, action: Action) -> (Screen, Vec<Effect>) {
             }),
             vec![],
         ),
-        MenuItem::Drill => (
-            Screen::Home,
-            vec![Effect::StartDrill {
-                count: app.drill_count,
-            }],
-        ),
+        MenuItem::Drill => (Screen::Home, vec![Effect::StartDrill { count: app.drill_count }]),
         MenuItem::Exam => (Screen::Home, vec![Effect::OpenExam]),
         MenuItem::History => (Screen::Home, vec![Effect::OpenHistory]),
         MenuItem::Stats => (Screen::Home, vec![Effect::OpenStats]),

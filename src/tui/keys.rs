@@ -75,7 +75,11 @@ pub fn map_mouse(app: &App, size: Rect, ev: MouseEvent) -> Option<Action> {
             }
             let [_, body, _, _] = view::frame_areas(size);
             let area = view::question_text_area(body);
-            if ev.column < area.x || ev.column >= area.x + area.width || ev.row < area.y || ev.row >= area.y + area.height {
+            if ev.column < area.x
+                || ev.column >= area.x + area.width
+                || ev.row < area.y
+                || ev.row >= area.y + area.height
+            {
                 return None;
             }
             let lines = view::question_lines(&st.current, Theme { color: false }, area.width);

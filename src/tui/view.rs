@@ -88,7 +88,10 @@ pub fn render(app: &App, f: &mut Frame) {
         Screen::Summary(s) => format!(" {} · session done", s.mode.title()),
         Screen::Notice(n) => format!(" {}", n.title),
     };
-    f.render_widget(Paragraph::new(Line::styled(clip(&title, top.width as usize), theme.accent())), top);
+    f.render_widget(
+        Paragraph::new(Line::styled(clip(&title, top.width as usize), theme.accent())),
+        top,
+    );
     match &app.screen {
         Screen::Home => home(app, theme, f, body),
         Screen::Picker(p) => picker(app, p, theme, f, body),
@@ -99,7 +102,10 @@ pub fn render(app: &App, f: &mut Frame) {
     if let Some(s) = &app.status {
         f.render_widget(Paragraph::new(Line::styled(format!(" {s}"), theme.bad())), status);
     }
-    f.render_widget(Paragraph::new(Line::styled(format!(" {}", footer_keys(app)), theme.dim())), footer);
+    f.render_widget(
+        Paragraph::new(Line::styled(format!(" {}", footer_keys(app)), theme.dim())),
+        footer,
+    );
     if app.help {
         help(app, theme, f, area);
     }
@@ -156,7 +162,8 @@ pub fn local_time(t: DateTime<Utc>) -> String {
 }
 
 fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
-    let [top, menu_area] = Layout::vertical([Constraint::Min(9), Constraint::Length(MENU.len() as u16 + 2)]).areas(area);
+    let [top, menu_area] =
+        Layout::vertical([Constraint::Min(9), Constraint::Length(MENU.len() as u16 + 2)]).areas(area);
     let [today, domains] = Layout::horizontal([Constraint::Length(34), Constraint::Min(30)]).areas(top);
     let d = &app.dash;
     let row = |k: &str, v: String| Line::from(vec![Span::raw(format!(" {k:<15}")), Span::styled(v, theme.title())]);
@@ -195,7 +202,10 @@ fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
     let bar_w = 12usize;
     let title_w = inner_w.saturating_sub(3 + 5 + bar_w + 6 + 2).max(8);
     let mut dl = vec![Line::styled(
-        format!(" {:<2}{:<title_w$} {:>4} {:<bar_w$} {:>5}", "", "Domain", "wt", "mastery", ""),
+        format!(
+            " {:<2}{:<title_w$} {:>4} {:<bar_w$} {:>5}",
+            "", "Domain", "wt", "mastery", ""
+        ),
         theme.dim(),
     )];
     for (id, title, weight, m) in &d.domains {
@@ -223,7 +233,10 @@ fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    f.render_widget(Paragraph::new(items).block(Block::bordered().title(" Menu ")), menu_area);
+    f.render_widget(
+        Paragraph::new(items).block(Block::bordered().title(" Menu ")),
+        menu_area,
+    );
 }
 
 fn picker(app: &App, p: &Picker, theme: Theme, f: &mut Frame, area: Rect) {
@@ -249,7 +262,9 @@ fn picker(app: &App, p: &Picker, theme: Theme, f: &mut Frame, area: Rect) {
     let visible = area.height.saturating_sub(2) as usize;
     let scroll = (p.index + 2 + 1).saturating_sub(visible) as u16;
     f.render_widget(
-        Paragraph::new(lines).scroll((scroll, 0)).block(Block::bordered().title(" Practice ")),
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(Block::bordered().title(" Practice ")),
         area,
     );
 }
@@ -262,7 +277,15 @@ pub struct BodyLine {
 
 const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
 
-fn wrap_into(out: &mut Vec<BodyLine>, text: &str, width: usize, first: &str, rest: &str, style: Style, option: Option<usize>) {
+fn wrap_into(
+    out: &mut Vec<BodyLine>,
+    text: &str,
+    width: usize,
+    first: &str,
+    rest: &str,
+    style: Style,
+    option: Option<usize>,
+) {
     let opts = textwrap::Options::new(width.max(10))
         .initial_indent(first)
         .subsequent_indent(rest);
@@ -298,7 +321,10 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
         let (mark, style) = if o.correct {
             (format!("✓ Correct{saved}"), theme.good())
         } else {
-            (format!("✗ Incorrect — the answer is {}{saved}", right.join(", ")), theme.bad())
+            (
+                format!("✗ Incorrect — the answer is {}{saved}", right.join(", ")),
+                theme.bad(),
+            )
         };
         out.push(BodyLine {
             line: Line::styled(mark, style),
@@ -344,8 +370,12 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
         let rest = " ".repeat(first.chars().count());
         wrap_into(&mut out, &opt.text, w, &first, &rest, style, Some(d));
         if v.outcome.is_some() {
-            let why_style = if correct.contains(&orig) || chosen { style.remove_modifier(Modifier::BOLD) } else { theme.dim() };
-            wrap_into(&mut out, &opt.why, w, &format!("{rest}"), &rest, why_style, Some(d));
+            let why_style = if correct.contains(&orig) || chosen {
+                style.remove_modifier(Modifier::BOLD)
+            } else {
+                theme.dim()
+            };
+            wrap_into(&mut out, &opt.why, w, &rest, &rest, why_style, Some(d));
             blank(&mut out);
         }
     }
@@ -392,7 +422,10 @@ fn question(v: &QuestionView, theme: Theme, f: &mut Frame, body: Rect) {
             height: 1,
         };
         f.render_widget(Clear, r);
-        f.render_widget(Paragraph::new(Line::styled("↓ more", theme.accent())).alignment(Alignment::Right), r);
+        f.render_widget(
+            Paragraph::new(Line::styled("↓ more", theme.accent())).alignment(Alignment::Right),
+            r,
+        );
     }
 }
 
@@ -408,10 +441,17 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn summary(s: &Summary, theme: Theme, f: &mut Frame, area: Rect) {
-    let pct = if s.answered == 0 { 0.0 } else { 100.0 * s.correct as f64 / s.answered as f64 };
+    let pct = if s.answered == 0 {
+        0.0
+    } else {
+        100.0 * s.correct as f64 / s.answered as f64
+    };
     let mut lines = vec![
         Line::raw(""),
-        Line::styled(format!("  {} answered, {} correct ({pct:.0}%).", s.answered, s.correct), theme.title()),
+        Line::styled(
+            format!("  {} answered, {} correct ({pct:.0}%).", s.answered, s.correct),
+            theme.title(),
+        ),
         Line::raw("  Every answer is saved and scheduled with FSRS-6."),
     ];
     if let Some(t) = s.next_due {
@@ -421,7 +461,10 @@ fn summary(s: &Summary, theme: Theme, f: &mut Frame, area: Rect) {
     lines.push(Line::styled("  Press Enter to go home.", theme.dim()));
     let r = centered(area, 64, 9);
     f.render_widget(Clear, r);
-    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(format!(" {} ", s.mode.title()))), r);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(format!(" {} ", s.mode.title()))),
+        r,
+    );
 }
 
 fn notice(n: &Notice, theme: Theme, f: &mut Frame, area: Rect) {
@@ -473,12 +516,21 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
         Screen::Summary(_) | Screen::Notice(_) => &[("Enter", "home"), ("p", "practice (when offered)")],
     };
     let mut lines = vec![Line::raw("")];
-    for (k, v) in screen_keys.iter().chain([("?", "this help"), ("Ctrl-C", "quit at once")].iter()) {
-        lines.push(Line::from(vec![Span::styled(format!("  {k:<11}"), theme.accent()), Span::raw(*v)]));
+    for (k, v) in screen_keys
+        .iter()
+        .chain([("?", "this help"), ("Ctrl-C", "quit at once")].iter())
+    {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {k:<11}"), theme.accent()),
+            Span::raw(*v),
+        ]));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("  any key closes this help", theme.dim()));
     let r = centered(area, 64, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
-    f.render_widget(Paragraph::new(lines).block(Block::bordered().borders(Borders::ALL).title(" Keys ")), r);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().borders(Borders::ALL).title(" Keys ")),
+        r,
+    );
 }

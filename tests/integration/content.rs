@@ -197,10 +197,18 @@ fn question_bank_meets_its_coverage_and_mix_targets() {
     }
     for d in &pack.exam.domains {
         let share = 100.0 * cov.domains[&d.id] as f64 / n as f64;
-        assert!((share - f64::from(d.weight)).abs() <= 3.0, "domain {} share {share:.1}%", d.id);
+        assert!(
+            (share - f64::from(d.weight)).abs() <= 3.0,
+            "domain {} share {share:.1}%",
+            d.id
+        );
     }
     assert!(cov.multiple * 4 >= n, "multiple-response {} of {n}", cov.multiple);
-    assert!(cov.by_difficulty[2] * 5 >= n, "difficulty 3: {} of {n}", cov.by_difficulty[2]);
+    assert!(
+        cov.by_difficulty[2] * 5 >= n,
+        "difficulty 3: {} of {n}",
+        cov.by_difficulty[2]
+    );
     let singles: Vec<_> = pack.questions.iter().filter(|q| q.kind == Kind::Single).collect();
     let longest = singles
         .iter()
@@ -210,9 +218,17 @@ fn question_bank_meets_its_coverage_and_mix_targets() {
             lens.iter().enumerate().all(|(i, &l)| i == k || lens[k] > l)
         })
         .count();
-    assert!(longest * 3 <= singles.len(), "key strictly longest in {longest} of {}", singles.len());
+    assert!(
+        longest * 3 <= singles.len(),
+        "key strictly longest in {longest} of {}",
+        singles.len()
+    );
     for q in &pack.questions {
         assert!(!q.stem.contains("(Select"), "{}: the app adds the select hint", q.id);
-        assert!(q.references.iter().all(|r| r.url.as_deref().is_none_or(|u| u.starts_with("https://"))));
+        assert!(
+            q.references
+                .iter()
+                .all(|r| r.url.as_deref().is_none_or(|u| u.starts_with("https://")))
+        );
     }
 }

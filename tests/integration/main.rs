@@ -2,6 +2,7 @@
 
 mod cli;
 mod content;
+mod study;
 mod tui;
 mod tui_e2e;
 mod util;

@@ -71,7 +71,12 @@ fn screen_text(t: &Terminal<TestBackend>) -> String {
 /// Starts a practice session on the given ids.
 fn studying(ids: &[&str]) -> App {
     let mut a = app_with_dash();
-    a.start_study(Mode::Practice, "task 1.1".into(), ids.iter().map(|s| s.to_string()).collect(), t0());
+    a.start_study(
+        Mode::Practice,
+        "task 1.1".into(),
+        ids.iter().map(|s| s.to_string()).collect(),
+        t0(),
+    );
     a
 }
 
@@ -112,7 +117,10 @@ fn snapshot_question_and_feedback() {
     s.add_filter(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]");
     s.bind(|| insta::assert_snapshot!("feedback_80x24", draw(&a, 80, 24).backend()));
     let text = screen_text(&draw(&a, 80, 24));
-    assert!(text.contains("✗ Incorrect — the answer is") && text.contains("saved"), "{text}");
+    assert!(
+        text.contains("✗ Incorrect — the answer is") && text.contains("saved"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -179,7 +187,9 @@ fn right_answer_is_good_and_can_be_rerated_then_next_and_summary() {
     let right = correct_display(&a);
     app::update(&mut a, Action::Toggle(right), t0());
     let eff = app::update(&mut a, Action::Enter, t0());
-    let Some(Effect::SaveAnswer(rec)) = eff.first() else { panic!("{eff:?}") };
+    let Some(Effect::SaveAnswer(rec)) = eff.first() else {
+        panic!("{eff:?}")
+    };
     assert!(rec.correct);
     assert_eq!(rec.rating, Rating::Good);
     assert_eq!(rec.chosen, vec![0], "stored as the original index");
@@ -227,12 +237,15 @@ fn review_brings_a_lapsed_card_back_in_the_same_session() {
 
 #[test]
 fn keys_map_per_screen() {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
     let home = app_with_dash();
     assert_eq!(map_key(&home, k('p')), Some(Action::Menu(app::MenuItem::Practice)));
-    assert_eq!(map_key(&home, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+    assert_eq!(
+        map_key(&home, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Some(Action::Quit)
+    );
     let mut q = studying(&["alarm-basic"]);
     assert_eq!(map_key(&q, k('c')), Some(Action::Toggle(2)));
     assert_eq!(map_key(&q, k('3')), Some(Action::Toggle(2)));
