@@ -44,6 +44,8 @@ fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
         new_per_day: cfg.new_cards_per_day.value,
         retention: cfg.desired_retention.value,
         color: cfg.theme.value != config::Theme::None,
+        exam_untimed: cfg.exam_untimed.value,
+        exam_extra_minutes: cfg.exam_extra_minutes.value,
     };
     Ok((
         tui::Shell {
@@ -110,11 +112,24 @@ pub fn run(cli: Cli) -> Result<i32> {
             ))
         }),
         Some(Command::Exam(args)) => {
-            args.extra_minutes().map_err(UserError)?;
-            args.seed().map_err(UserError)?;
-            commands::not_built("exam")
+            let extra = args.extra_minutes().map_err(UserError)?;
+            let seed = args.seed().map_err(UserError)?;
+            let opts = tui::app::ExamOptions {
+                seed,
+                untimed: args.untimed.then_some(true),
+                extra_minutes: args.extra_minutes.is_some().then_some(extra),
+                resume: args.resume,
+            };
+            run_tui(g, move |sh, _| {
+                if opts.resume && sh.store.exam_in_progress(&sh.pack.exam.code)?.is_none() {
+                    return Err(anyhow::anyhow!(UserError(
+                        "there is no unfinished mock exam to resume".into()
+                    )));
+                }
+                Ok(tui::Start::Exam(opts))
+            })
         }
-        Some(Command::History) => commands::not_built("history"),
+        Some(Command::History) => run_tui(g, |_, _| Ok(tui::Start::History)),
         Some(Command::Export { format, output }) => {
             let pack = commands::load_pack(g)?;
             let store = commands::open_store(g)?;

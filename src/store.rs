@@ -619,6 +619,29 @@ impl Store {
         tx.commit().map_err(c)
     }
 
+    /// When each question was last put in a mock exam (for drawing fresh ones first).
+    pub fn exam_last_met(&self, exam: &str) -> Result<Vec<(String, DateTime<Utc>)>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT i.question_id, MAX(e.started_at) FROM exam_items i JOIN exams e ON e.id = i.exam_id
+                 WHERE e.exam = ?1 GROUP BY i.question_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([exam], |r| Ok((r.get(0)?, from_ms(r.get(1)?))))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// Deletes an unfinished exam and its items (the learner chose to start over).
+    pub fn discard_exam(&mut self, exam_id: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM exams WHERE id = ?1 AND finished_at IS NULL", [exam_id])
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
     // ----- question reports -----
 
     pub fn add_report(&self, exam: &str, question_id: &str, note: &str, now: DateTime<Utc>) -> Result<()> {

@@ -4,6 +4,8 @@
 //! way out (quit, Ctrl-C, a panic, SIGTERM, SIGHUP).
 
 pub mod app;
+pub mod exam;
+pub mod exam_view;
 pub mod keys;
 pub mod view;
 
@@ -20,11 +22,15 @@ use crossterm::execute;
 use ratatui::layout::Rect;
 
 use crate::commands;
+use crate::mock;
 use crate::model::{Mode, Pack};
 use crate::session::{self, Filter};
 use crate::srs::{Card, Scheduler};
-use crate::store::{ReviewRow, Store};
-use app::{App, Dashboard, Effect};
+use crate::store::{ExamItemRow, ReviewRow, Store};
+use app::{App, Dashboard, Effect, ExamOptions, QuestionView, Screen};
+use exam::{
+    ExamIntro, ExamItem, ExamScreen, HistoryRow, HistoryScreen, ReportItem, ReportScreen, ResumePrompt, ReviewFilter,
+};
 
 /// What the TUI opens on.
 #[derive(Debug, Clone)]
@@ -33,6 +39,8 @@ pub enum Start {
     Practice(Filter, usize),
     Review,
     Drill(usize),
+    Exam(ExamOptions),
+    History,
 }
 
 /// Settings the study loop needs.
@@ -41,6 +49,8 @@ pub struct StudySettings {
     pub new_per_day: i64,
     pub retention: f32,
     pub color: bool,
+    pub exam_untimed: bool,
+    pub exam_extra_minutes: u32,
 }
 
 /// Everything outside the pure app: the store, the scheduler, the content.
@@ -204,22 +214,325 @@ impl Shell {
                 self.store.rerate(&code, review_id, rating, &after)?;
                 app.rerated(&after);
             }
-            Effect::OpenExam => app.show_notice(
-                "Mock exam",
-                vec!["The mock exam is not built yet in this version.".to_string()],
-                true,
-            ),
-            Effect::OpenHistory => app.show_notice(
-                "History",
-                vec!["The history of mock exams is not built yet in this version.".to_string()],
-                false,
-            ),
+            Effect::OpenExam(opts) => self.open_exam(app, opts, now)?,
+            Effect::CreateExam {
+                seed,
+                untimed,
+                extra_minutes,
+            } => {
+                let draw = self.draw_exam(seed)?;
+                let limit = mock::time_limit_ms(&self.pack.exam.format, extra_minutes, untimed);
+                let rows: Vec<ExamItemRow> = draw
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| ExamItemRow {
+                        position: i,
+                        question_id: p.question_id.clone(),
+                        domain: p.domain.clone(),
+                        skill: p.skill.clone(),
+                        scored: p.scored,
+                        option_order: p.option_order.clone(),
+                        chosen: Vec::new(),
+                        flagged: false,
+                        correct: None,
+                    })
+                    .collect();
+                let code = self.code().to_string();
+                let id = self.store.create_exam(&code, seed as i64, now, limit, &rows)?;
+                self.resume_exam(app, id, now)?;
+            }
+            Effect::ResumeExam { exam_id } => self.resume_exam(app, exam_id, now)?,
+            Effect::DiscardExam { exam_id } => {
+                self.store.discard_exam(exam_id)?;
+                self.open_exam(app, ExamOptions::default(), now)?;
+            }
+            Effect::SaveExamAnswer {
+                exam_id,
+                position,
+                chosen,
+            } => self.store.save_exam_answer(exam_id, position, &chosen, now)?,
+            Effect::SaveExamFlag {
+                exam_id,
+                position,
+                flagged,
+            } => self.store.save_exam_flag(exam_id, position, flagged)?,
+            Effect::SaveExamProgress {
+                exam_id,
+                position,
+                elapsed_ms,
+            } => self.store.save_exam_progress(exam_id, position, elapsed_ms)?,
+            Effect::FinishExam {
+                exam_id,
+                elapsed_ms,
+                timed_out,
+            } => {
+                self.finish_exam(exam_id, elapsed_ms, timed_out, now)?;
+                self.open_report(app, exam_id, false)?;
+                if timed_out {
+                    app.status = Some("Time is up: the exam was submitted as it stood.".to_string());
+                }
+            }
+            Effect::OpenReport { exam_id, from_history } => self.open_report(app, exam_id, from_history)?,
+            Effect::OpenHistory => {
+                let code = self.code().to_string();
+                let mut rows: Vec<HistoryRow> = self
+                    .store
+                    .finished_exams(&code)?
+                    .into_iter()
+                    .filter_map(|e| {
+                        Some(HistoryRow {
+                            exam_id: e.id,
+                            finished_at: e.finished_at?,
+                            scaled_score: e.scaled_score?,
+                            passed: e.passed?,
+                            raw_correct: e.raw_correct.unwrap_or(0),
+                            scored_total: e.scored_total.unwrap_or(0),
+                            elapsed_ms: e.elapsed_ms,
+                        })
+                    })
+                    .collect();
+                rows.reverse();
+                app.screen = Screen::History(HistoryScreen { rows, cursor: 0 });
+            }
             Effect::OpenStats => app.show_notice(
                 "Stats",
                 vec!["The stats screen is not built yet; `cloudprep stats` prints a summary.".to_string()],
                 false,
             ),
         }
+        Ok(())
+    }
+
+    fn draw_exam(&self, seed: u64) -> Result<mock::Draw> {
+        let last_met: HashMap<String, DateTime<Utc>> = self.store.exam_last_met(self.code())?.into_iter().collect();
+        Ok(mock::assemble(&self.pack, seed, &last_met))
+    }
+
+    /// The resume prompt for an unfinished exam, or the intro of a new one.
+    pub fn open_exam(&mut self, app: &mut App, opts: ExamOptions, now: DateTime<Utc>) -> Result<()> {
+        let code = self.code().to_string();
+        if let Some(e) = self.store.exam_in_progress(&code)? {
+            if opts.resume {
+                return self.resume_exam(app, e.id, now);
+            }
+            let items = self.store.exam_items(e.id)?;
+            app.screen = Screen::ResumePrompt(ResumePrompt {
+                exam_id: e.id,
+                started_at: e.started_at,
+                answered: items.iter().filter(|i| !i.chosen.is_empty()).count(),
+                flagged: items.iter().filter(|i| i.flagged).count(),
+                items: items.len(),
+                remaining_ms: mock::remaining_ms(e.time_limit_ms, e.elapsed_ms),
+            });
+            return Ok(());
+        }
+        if opts.resume {
+            app.show_notice(
+                "Mock exam",
+                vec!["There is no unfinished exam to resume.".to_string()],
+                false,
+            );
+            return Ok(());
+        }
+        let seed = opts.seed.unwrap_or_else(|| rand::RngExt::random(&mut app.rng));
+        let untimed = opts.untimed.unwrap_or(self.settings.exam_untimed);
+        let extra_minutes = opts.extra_minutes.unwrap_or(self.settings.exam_extra_minutes);
+        let draw = self.draw_exam(seed)?;
+        let limit = mock::time_limit_ms(&self.pack.exam.format, extra_minutes, untimed);
+        app.screen = Screen::ExamIntro(ExamIntro {
+            seed,
+            untimed,
+            extra_minutes,
+            items: draw.items.len(),
+            scored: draw.scored_count(),
+            minutes: limit.map(|l| l / 60_000),
+            warnings: draw.warnings,
+        });
+        Ok(())
+    }
+
+    /// Puts a stored exam on screen, exactly as it was left, and starts its clock.
+    pub fn resume_exam(&mut self, app: &mut App, exam_id: i64, now: DateTime<Utc>) -> Result<()> {
+        let Some(sum) = self.store.exam_summary(exam_id)? else {
+            app.show_notice("Mock exam", vec![format!("Exam {exam_id} was not found.")], false);
+            return Ok(());
+        };
+        let rows = self.store.exam_items(exam_id)?;
+        let mut items = Vec::new();
+        let mut missing = 0;
+        for r in &rows {
+            let Some(q) = self.pack.question(&r.question_id) else {
+                missing += 1;
+                continue;
+            };
+            let mut view = QuestionView::new(q.clone(), r.option_order.clone(), now);
+            view.selected = session::to_display(&r.option_order, &r.chosen);
+            items.push(ExamItem {
+                position: r.position,
+                view,
+                flagged: r.flagged,
+                scored: r.scored,
+            });
+        }
+        let pos = items
+            .iter()
+            .position(|i| i.position as i64 == sum.position)
+            .unwrap_or(0);
+        let mut clock = mock::Clock::new(sum.time_limit_ms, sum.elapsed_ms);
+        clock.start(now);
+        app.screen = Screen::Exam(Box::new(ExamScreen {
+            exam_id,
+            items,
+            pos,
+            clock,
+            saved_elapsed_ms: sum.elapsed_ms,
+            grid: None,
+            confirm_submit: false,
+        }));
+        if missing > 0 {
+            app.status = Some(format!(
+                "{missing} item(s) of this exam were removed from the content; they count as unanswered."
+            ));
+        }
+        Ok(())
+    }
+
+    /// Scores a stored exam and logs its answers (mode `exam`) with their cards, in one
+    /// transaction.
+    pub fn finish_exam(&mut self, exam_id: i64, elapsed_ms: i64, timed_out: bool, now: DateTime<Utc>) -> Result<()> {
+        let code = self.code().to_string();
+        let items = self.store.exam_items(exam_id)?;
+        let answers: Vec<mock::ItemAnswer> = items
+            .iter()
+            .map(|i| mock::ItemAnswer {
+                question_id: &i.question_id,
+                domain: &i.domain,
+                scored: i.scored,
+                chosen: &i.chosen,
+            })
+            .collect();
+        let report = mock::score(&self.pack, &answers);
+        let item_correct: Vec<(usize, bool)> = items
+            .iter()
+            .zip(report.item_correct.iter())
+            .map(|(i, &c)| (i.position, c))
+            .collect();
+        let mut reviews = Vec::new();
+        for (i, &correct) in items.iter().zip(report.item_correct.iter()) {
+            let Some(q) = self.pack.question(&i.question_id) else {
+                continue;
+            };
+            if i.chosen.is_empty() {
+                continue;
+            }
+            let rating = crate::srs::Rating::auto(correct);
+            let before = self.store.card(&code, &q.id)?.unwrap_or_else(|| Card::new(&q.id, now));
+            let after = self.sched.answer(&before, rating, now);
+            reviews.push((
+                ReviewRow {
+                    question_id: q.id.clone(),
+                    skill: q.skill.clone(),
+                    difficulty: q.difficulty,
+                    reviewed_at: now,
+                    rating,
+                    correct,
+                    mode: Mode::Exam.as_str().to_string(),
+                    elapsed_ms: 0,
+                    chosen: i.chosen.clone(),
+                    exam_id: Some(exam_id),
+                },
+                after,
+            ));
+        }
+        self.store.finish_exam(
+            &code,
+            exam_id,
+            now,
+            elapsed_ms,
+            i64::from(report.raw_correct),
+            i64::from(report.scored_total),
+            i64::from(report.scaled_score),
+            report.passed,
+            timed_out,
+            &item_correct,
+            &reviews,
+        )?;
+        Ok(())
+    }
+
+    /// The report of a finished exam, from what the store kept.
+    pub fn open_report(&mut self, app: &mut App, exam_id: i64, from_history: bool) -> Result<()> {
+        let Some(sum) = self.store.exam_summary(exam_id)? else {
+            app.show_notice("Mock exam", vec![format!("Exam {exam_id} was not found.")], false);
+            return Ok(());
+        };
+        let Some(finished_at) = sum.finished_at else {
+            app.show_notice("Mock exam", vec!["This exam is not finished yet.".to_string()], false);
+            return Ok(());
+        };
+        let rows = self.store.exam_items(exam_id)?;
+        let fmt = self.pack.exam.format;
+        let mut domains = Vec::new();
+        let mut ids: Vec<String> = self.pack.exam.domains.iter().map(|d| d.id.clone()).collect();
+        for r in &rows {
+            if !ids.contains(&r.domain) {
+                ids.push(r.domain.clone());
+            }
+        }
+        for d in ids {
+            let scored: Vec<_> = rows.iter().filter(|r| r.scored && r.domain == d).collect();
+            if scored.is_empty() {
+                continue;
+            }
+            let total = scored.len() as u32;
+            let correct = scored.iter().filter(|r| r.correct == Some(true)).count() as u32;
+            domains.push(mock::DomainResult {
+                domain: d,
+                correct,
+                total,
+                percent: 100.0 * f64::from(correct) / f64::from(total),
+                meets: mock::meets(correct, total, &fmt),
+            });
+        }
+        let report = mock::Report {
+            raw_correct: sum.raw_correct.unwrap_or(0) as u32,
+            scored_total: sum.scored_total.unwrap_or(0) as u32,
+            scaled_score: sum.scaled_score.unwrap_or(0) as u32,
+            passed: sum.passed.unwrap_or(false),
+            domains,
+            item_correct: rows.iter().map(|r| r.correct == Some(true)).collect(),
+        };
+        let items = rows
+            .iter()
+            .map(|r| ReportItem {
+                position: r.position,
+                question: self.pack.question(&r.question_id).cloned(),
+                order: r.option_order.clone(),
+                chosen: r.chosen.clone(),
+                scored: r.scored,
+                flagged: r.flagged,
+                correct: r.correct == Some(true),
+                domain: r.domain.clone(),
+                skill: r.skill.clone(),
+            })
+            .collect();
+        app.screen = Screen::Report(Box::new(ReportScreen {
+            exam_id,
+            started_at: sum.started_at,
+            finished_at,
+            elapsed_ms: sum.elapsed_ms,
+            time_limit_ms: sum.time_limit_ms,
+            timed_out: sum.timed_out,
+            report,
+            items,
+            filter: ReviewFilter::All,
+            cursor: 0,
+            detail: None,
+            from_history,
+            passing_score: fmt.passing_score,
+            score_max: fmt.score_max,
+        }));
         Ok(())
     }
 
@@ -253,6 +566,8 @@ pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
         Start::Practice(filter, count) => vec![Effect::StartPractice { filter, count }],
         Start::Review => vec![Effect::StartReview],
         Start::Drill(count) => vec![Effect::StartDrill { count }],
+        Start::Exam(opts) => vec![Effect::OpenExam(opts)],
+        Start::History => vec![Effect::OpenHistory],
     };
     shell.apply_all(&mut app, first, now);
 
@@ -274,9 +589,19 @@ pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
     let _guard = TerminalGuard;
     execute!(std::io::stdout(), EnableMouseCapture)?;
 
-    while !app.quit && !stop.load(Ordering::Relaxed) {
-        terminal.draw(|f| view::render(&app, f))?;
+    while !app.quit {
+        if stop.load(Ordering::Relaxed) {
+            // A signal: leave as `Ctrl-C` does (an exam in progress is paused and saved).
+            let now = Utc::now();
+            let effects = app::update(&mut app, app::Action::Quit, now);
+            shell.apply_all(&mut app, effects, now);
+            break;
+        }
+        terminal.draw(|f| view::render_at(&app, f, Utc::now()))?;
         if !event::poll(StdDuration::from_millis(250))? {
+            let now = Utc::now();
+            let effects = app::update(&mut app, app::Action::Tick, now);
+            shell.apply_all(&mut app, effects, now);
             continue;
         }
         let size = terminal.size()?;

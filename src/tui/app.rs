@@ -102,6 +102,17 @@ pub enum Action {
     /// Start practice from a notice screen.
     OfferPractice,
     Tick,
+    Left,
+    Right,
+    Next,
+    Prev,
+    Mark,
+    Grid,
+    Submit,
+    Yes,
+    No,
+    Discard,
+    Filter(super::exam::ReviewFilter),
 }
 
 /// What the shell must do after an update.
@@ -127,10 +138,59 @@ pub enum Effect {
         rating: Rating,
         at: DateTime<Utc>,
     },
-    OpenExam,
+    /// Open the mock exam: the resume prompt when one is unfinished, else the intro.
+    OpenExam(ExamOptions),
+    /// Assemble and store a new exam, then show it.
+    CreateExam {
+        seed: u64,
+        untimed: bool,
+        extra_minutes: u32,
+    },
+    ResumeExam {
+        exam_id: i64,
+    },
+    /// Delete the unfinished exam, then open the intro for a new one.
+    DiscardExam {
+        exam_id: i64,
+    },
+    SaveExamAnswer {
+        exam_id: i64,
+        position: usize,
+        chosen: Vec<usize>,
+    },
+    SaveExamFlag {
+        exam_id: i64,
+        position: usize,
+        flagged: bool,
+    },
+    SaveExamProgress {
+        exam_id: i64,
+        position: usize,
+        elapsed_ms: i64,
+    },
+    /// Score the exam, log its answers, and show the report.
+    FinishExam {
+        exam_id: i64,
+        elapsed_ms: i64,
+        timed_out: bool,
+    },
+    OpenReport {
+        exam_id: i64,
+        from_history: bool,
+    },
     OpenHistory,
     OpenStats,
     Quit,
+}
+
+/// Options of a new mock exam; `None` takes the config's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExamOptions {
+    pub seed: Option<u64>,
+    pub untimed: Option<bool>,
+    pub extra_minutes: Option<u32>,
+    /// Resume the unfinished exam without asking.
+    pub resume: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +218,8 @@ pub struct QuestionView {
     pub scroll: u16,
     pub shown_at: DateTime<Utc>,
     pub outcome: Option<Outcome>,
+    /// Reviewing a mock-exam item: feedback without the rating lines.
+    pub exam_review: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -187,6 +249,7 @@ impl QuestionView {
             scroll: 0,
             shown_at: now,
             outcome: None,
+            exam_review: false,
         }
     }
 
@@ -266,6 +329,11 @@ pub enum Screen {
     Study(Box<Study>),
     Summary(Summary),
     Notice(Notice),
+    Exam(Box<super::exam::ExamScreen>),
+    ExamIntro(super::exam::ExamIntro),
+    ResumePrompt(super::exam::ResumePrompt),
+    Report(Box<super::exam::ReportScreen>),
+    History(super::exam::HistoryScreen),
 }
 
 pub struct App {
@@ -396,11 +464,30 @@ fn requeue(st: &mut Study, card: &Card) {
 /// The pure update.
 pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     if action == Action::Tick {
+        // Only the exam clock moves on its own.
+        if let Screen::Exam(_) = &app.screen {
+            let Screen::Exam(ex) = std::mem::replace(&mut app.screen, Screen::Home) else {
+                return Vec::new();
+            };
+            let (screen, effects) = super::exam::exam_update(ex, action, now);
+            app.screen = screen;
+            return effects;
+        }
         return Vec::new();
     }
     app.status = None;
     if action == Action::Quit {
         app.quit = true;
+        // Leaving in the middle of an exam pauses it, as `q` does.
+        if let Screen::Exam(ex) = &mut app.screen {
+            ex.clock.pause(now);
+            let save = Effect::SaveExamProgress {
+                exam_id: ex.exam_id,
+                position: ex.items.get(ex.pos).map(|i| i.position).unwrap_or(0),
+                elapsed_ms: ex.clock.elapsed_ms(now),
+            };
+            return vec![save, Effect::Quit];
+        }
         return vec![Effect::Quit];
     }
     if app.help {
@@ -432,6 +519,11 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
             Action::Enter | Action::Back => (Screen::Home, vec![Effect::RefreshDashboard]),
             _ => (Screen::Notice(n), vec![]),
         },
+        Screen::Exam(ex) => super::exam::exam_update(ex, action, now),
+        Screen::ExamIntro(i) => super::exam::intro_update(i, action),
+        Screen::ResumePrompt(p) => super::exam::resume_update(p, action),
+        Screen::Report(r) => super::exam::report_update(app, r, action, now),
+        Screen::History(h) => super::exam::history_update(h, action),
     };
     if effects.contains(&Effect::Quit) {
         app.quit = true;
@@ -465,7 +557,7 @@ fn home(app: &mut App, action: Action) -> (Screen, Vec<Effect>) {
             vec![],
         ),
         MenuItem::Drill => (Screen::Home, vec![Effect::StartDrill { count: app.drill_count }]),
-        MenuItem::Exam => (Screen::Home, vec![Effect::OpenExam]),
+        MenuItem::Exam => (Screen::Home, vec![Effect::OpenExam(ExamOptions::default())]),
         MenuItem::History => (Screen::Home, vec![Effect::OpenHistory]),
         MenuItem::Stats => (Screen::Home, vec![Effect::OpenStats]),
         MenuItem::Quit => (Screen::Home, vec![Effect::Quit]),

@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButto
 use ratatui::layout::Rect;
 
 use super::app::{Action, App, MenuItem, Screen};
+use super::exam::ReviewFilter;
 use super::view::{self, Theme};
 use crate::srs::Rating;
 
@@ -53,7 +54,54 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('p') => Some(Action::OfferPractice),
             _ => common,
         },
-        Screen::Picker(_) | Screen::Summary(_) => common,
+        Screen::Picker(_) | Screen::Summary(_) | Screen::History(_) => common,
+        Screen::ExamIntro(_) => match key.code {
+            KeyCode::Char('y') => Some(Action::Yes),
+            KeyCode::Char('n') => Some(Action::No),
+            _ => common,
+        },
+        Screen::ResumePrompt(_) => match key.code {
+            KeyCode::Char('y') => Some(Action::Yes),
+            KeyCode::Char('n') => Some(Action::No),
+            KeyCode::Char('d') => Some(Action::Discard),
+            _ => common,
+        },
+        Screen::Exam(ex) if ex.confirm_submit => match key.code {
+            KeyCode::Char('y') | KeyCode::Enter => Some(Action::Yes),
+            KeyCode::Char('n') | KeyCode::Esc => Some(Action::No),
+            KeyCode::Char('?') => Some(Action::Help),
+            _ => None,
+        },
+        Screen::Exam(ex) if ex.grid.is_some() => match key.code {
+            KeyCode::Left | KeyCode::Char('h') => Some(Action::Left),
+            KeyCode::Right | KeyCode::Char('l') => Some(Action::Right),
+            KeyCode::Char('g') => Some(Action::Grid),
+            KeyCode::Char('S') => Some(Action::Submit),
+            _ => common,
+        },
+        Screen::Exam(_) => match key.code {
+            KeyCode::Char(c @ 'a'..='f') => Some(Action::Toggle(c as usize - 'a' as usize)),
+            KeyCode::Char(c @ '1'..='6') => Some(Action::Toggle(c as usize - '1' as usize)),
+            KeyCode::Char(' ') => Some(Action::ToggleHighlighted),
+            KeyCode::Char('n') | KeyCode::Right | KeyCode::Enter => Some(Action::Next),
+            KeyCode::Char('p') | KeyCode::Left => Some(Action::Prev),
+            KeyCode::Char('m') => Some(Action::Mark),
+            KeyCode::Char('g') => Some(Action::Grid),
+            KeyCode::Char('S') => Some(Action::Submit),
+            _ => common,
+        },
+        Screen::Report(r) if r.detail.is_some() => match key.code {
+            KeyCode::Char('n') | KeyCode::Right => Some(Action::Next),
+            KeyCode::Char('p') | KeyCode::Left => Some(Action::Prev),
+            _ => common,
+        },
+        Screen::Report(_) => match key.code {
+            KeyCode::Char('a') => Some(Action::Filter(ReviewFilter::All)),
+            KeyCode::Char('w') => Some(Action::Filter(ReviewFilter::Wrong)),
+            KeyCode::Char('m') => Some(Action::Filter(ReviewFilter::Marked)),
+            KeyCode::Char('u') => Some(Action::Filter(ReviewFilter::Unscored)),
+            _ => common,
+        },
     }
 }
 
@@ -61,16 +109,20 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
 pub fn map_mouse(app: &App, size: Rect, ev: MouseEvent) -> Option<Action> {
     match ev.kind {
         MouseEventKind::ScrollUp => Some(match app.screen {
-            Screen::Study(_) => Action::ScrollUp,
+            Screen::Study(_) | Screen::Exam(_) | Screen::Report(_) => Action::ScrollUp,
             _ => Action::Up,
         }),
         MouseEventKind::ScrollDown => Some(match app.screen {
-            Screen::Study(_) => Action::ScrollDown,
+            Screen::Study(_) | Screen::Exam(_) | Screen::Report(_) => Action::ScrollDown,
             _ => Action::Down,
         }),
         MouseEventKind::Down(MouseButton::Left) => {
-            let Screen::Study(st) = &app.screen else { return None };
-            if st.current.outcome.is_some() || app.help {
+            let view = match &app.screen {
+                Screen::Study(st) => &st.current,
+                Screen::Exam(ex) if ex.grid.is_none() && !ex.confirm_submit => &ex.items.get(ex.pos)?.view,
+                _ => return None,
+            };
+            if view.outcome.is_some() || app.help {
                 return None;
             }
             let [_, body, _, _] = view::frame_areas(size);
@@ -82,8 +134,8 @@ pub fn map_mouse(app: &App, size: Rect, ev: MouseEvent) -> Option<Action> {
             {
                 return None;
             }
-            let lines = view::question_lines(&st.current, Theme { color: false }, area.width);
-            let scroll = view::effective_scroll(lines.len(), area.height, st.current.scroll);
+            let lines = view::question_lines(view, Theme { color: false }, area.width);
+            let scroll = view::effective_scroll(lines.len(), area.height, view.scroll);
             let idx = scroll as usize + (ev.row - area.y) as usize;
             lines.get(idx).and_then(|l| l.option).map(Action::Toggle)
         }

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, MENU, Notice, PickLevel, Picker, QuestionView, Screen, Study, Summary, picker_entries};
+use super::exam_view as ev;
 use crate::model::Kind;
 
 pub const MIN_WIDTH: u16 = 80;
@@ -70,6 +71,11 @@ pub fn question_text_area(body: Rect) -> Rect {
 }
 
 pub fn render(app: &App, f: &mut Frame) {
+    render_at(app, f, chrono::Utc::now());
+}
+
+/// Draws the app as of `now` (the exam clock is the only thing that reads it).
+pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
     let area = f.area();
     let theme = Theme { color: app.color };
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -87,6 +93,11 @@ pub fn render(app: &App, f: &mut Frame) {
         Screen::Study(st) => study_title(st),
         Screen::Summary(s) => format!(" {} · session done", s.mode.title()),
         Screen::Notice(n) => format!(" {}", n.title),
+        Screen::Exam(ex) => ev::exam_title(ex, now),
+        Screen::ExamIntro(_) => " Mock exam".to_string(),
+        Screen::ResumePrompt(_) => " Mock exam · unfinished".to_string(),
+        Screen::Report(r) => ev::report_title(r),
+        Screen::History(_) => " History".to_string(),
     };
     f.render_widget(
         Paragraph::new(Line::styled(clip(&title, top.width as usize), theme.accent())),
@@ -98,6 +109,11 @@ pub fn render(app: &App, f: &mut Frame) {
         Screen::Study(st) => question(&st.current, theme, f, body),
         Screen::Summary(s) => summary(s, theme, f, body),
         Screen::Notice(n) => notice(n, theme, f, body),
+        Screen::Exam(ex) => ev::exam(ex, theme, f, body),
+        Screen::ExamIntro(i) => ev::intro(i, theme, f, body),
+        Screen::ResumePrompt(p) => ev::resume(p, theme, f, body),
+        Screen::Report(r) => ev::report(r, theme, f, body),
+        Screen::History(h) => ev::history(h, theme, f, body),
     }
     if let Some(s) = &app.status {
         f.render_widget(Paragraph::new(Line::styled(format!(" {s}"), theme.bad())), status);
@@ -138,6 +154,11 @@ pub fn footer_keys(app: &App) -> String {
         Screen::Summary(_) => "Enter home · ? help".into(),
         Screen::Notice(n) if n.offer_practice => "p practice · Enter home · ? help".into(),
         Screen::Notice(_) => "Enter home · ? help".into(),
+        Screen::Exam(ex) => ev::exam_footer(ex).into(),
+        Screen::ExamIntro(_) => "Enter start · Esc back · ? help".into(),
+        Screen::ResumePrompt(_) => "y/Enter resume · d discard · Esc back".into(),
+        Screen::Report(r) => ev::report_footer(r).into(),
+        Screen::History(_) => "↑↓ move · Enter open the report · q back · ? help".into(),
     }
 }
 
@@ -289,7 +310,39 @@ fn wrap_into(
     let opts = textwrap::Options::new(width.max(10))
         .initial_indent(first)
         .subsequent_indent(rest);
-    for para in text.trim_end().split('\n') {
+    // YAML block scalars break lines at the writer's width: a single newline is a space, a
+    // blank line starts a new paragraph, and a line that starts a list item keeps its break.
+    let mut paras: Vec<String> = Vec::new();
+    let mut blank_before = true;
+    for line in text.trim_end().lines() {
+        let t = line.trim();
+        let starts_item = t.starts_with("- ")
+            || t.starts_with("* ")
+            || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains(". ");
+        if t.is_empty() {
+            if !blank_before {
+                paras.push(String::new());
+            }
+            blank_before = true;
+            continue;
+        }
+        match paras.last_mut() {
+            Some(p) if !blank_before && !starts_item && !p.is_empty() => {
+                p.push(' ');
+                p.push_str(t);
+            }
+            _ => paras.push(t.to_string()),
+        }
+        blank_before = false;
+    }
+    for para in &paras {
+        if para.is_empty() {
+            out.push(BodyLine {
+                line: Line::raw(""),
+                option,
+            });
+            continue;
+        }
         for l in textwrap::wrap(para, &opts) {
             out.push(BodyLine {
                 line: Line::styled(l.into_owned(), style),
@@ -318,8 +371,14 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
             .map(|&d| LETTERS[d.min(5)].to_string())
             .collect();
         let saved = if o.saved.is_some() { " · saved" } else { "" };
+        let chosen_none = v.selected.is_empty();
         let (mark, style) = if o.correct {
             (format!("✓ Correct{saved}"), theme.good())
+        } else if chosen_none {
+            (
+                format!("✗ Not answered — the answer is {}", right.join(", ")),
+                theme.bad(),
+            )
         } else {
             (
                 format!("✗ Incorrect — the answer is {}{saved}", right.join(", ")),
@@ -330,14 +389,16 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
             line: Line::styled(mark, style),
             option: None,
         });
-        let rating = match &o.saved {
-            Some(s) => format!("Rated {} · next review {}", o.rating.label(), local_time(s.next_due)),
-            None => format!("Rated {}", o.rating.label()),
-        };
-        out.push(BodyLine {
-            line: Line::styled(rating, theme.dim()),
-            option: None,
-        });
+        if !v.exam_review {
+            let rating = match &o.saved {
+                Some(s) => format!("Rated {} · next review {}", o.rating.label(), local_time(s.next_due)),
+                None => format!("Rated {}", o.rating.label()),
+            };
+            out.push(BodyLine {
+                line: Line::styled(rating, theme.dim()),
+                option: None,
+            });
+        }
         blank(&mut out);
     }
     wrap_into(&mut out, &q.stem, w, "", "", Style::new(), None);
@@ -407,7 +468,7 @@ pub fn effective_scroll(lines: usize, height: u16, scroll: u16) -> u16 {
     scroll.min(max)
 }
 
-fn question(v: &QuestionView, theme: Theme, f: &mut Frame, body: Rect) {
+pub fn question(v: &QuestionView, theme: Theme, f: &mut Frame, body: Rect) {
     let area = question_text_area(body);
     let lines = question_lines(v, theme, area.width);
     let scroll = effective_scroll(lines.len(), area.height, v.scroll);
@@ -429,7 +490,7 @@ fn question(v: &QuestionView, theme: Theme, f: &mut Frame, body: Rect) {
     }
 }
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect {
@@ -514,6 +575,31 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             ("q Esc", "end the session"),
         ],
         Screen::Summary(_) | Screen::Notice(_) => &[("Enter", "home"), ("p", "practice (when offered)")],
+        Screen::Exam(_) => &[
+            ("a-f 1-6", "choose an option (single answer: replace)"),
+            ("Space", "toggle the highlighted option"),
+            ("n → Enter", "next item"),
+            ("p ←", "previous item"),
+            ("m", "mark / unmark for review"),
+            ("g", "review grid (Enter jumps to an item)"),
+            ("S", "submit (asks to confirm)"),
+            ("PgUp PgDn", "scroll a long item"),
+            ("q Esc", "pause and leave (resume later)"),
+        ],
+        Screen::ExamIntro(_) => &[("Enter", "start the exam"), ("Esc", "back")],
+        Screen::ResumePrompt(_) => &[
+            ("y Enter", "resume"),
+            ("d", "discard it, start a new one"),
+            ("Esc", "back"),
+        ],
+        Screen::Report(_) => &[
+            ("↑↓", "move in the item list"),
+            ("Enter", "review the item: your answer, the key, why"),
+            ("a w m u", "show all / wrong / marked / unscored items"),
+            ("n p", "in an item: next / previous"),
+            ("q Esc", "back"),
+        ],
+        Screen::History(_) => &[("↑↓", "move"), ("Enter", "open the report"), ("q Esc", "back")],
     };
     let mut lines = vec![Line::raw("")];
     for (k, v) in screen_keys

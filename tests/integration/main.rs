@@ -2,6 +2,7 @@
 
 mod cli;
 mod content;
+mod exam;
 mod study;
 mod tui;
 mod tui_e2e;

@@ -188,3 +188,60 @@ fn sigterm_restores_the_terminal() {
     t.wait_exit();
     assert_eq!(t.display("#{alternate_on}"), "0");
 }
+
+#[test]
+fn exam_survives_sigkill_and_resumes_with_every_answer_and_mark() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("exam.db");
+    let cmd = |args: &str| {
+        format!(
+            "NO_COLOR=1 {} --db {} {args}",
+            env!("CARGO_BIN_EXE_cloudprep"),
+            db.display()
+        )
+    };
+    let t = Tmux::start("cloudprep-exam", &cmd("exam --seed 42"));
+    t.wait_for("65 items, of which 50 are scored");
+    t.keys(&["Enter"]);
+    t.wait_for("Question 1 of 65");
+    t.keys(&["a", "n"]);
+    t.wait_for("Question 2 of 65");
+    t.keys(&["b", "m", "n"]);
+    t.wait_for("Question 3 of 65");
+    t.keys(&["m"]);
+    t.wait_for("answered 2 · marked 2");
+    let pid = t.app_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    t.wait_for("EXIT=137");
+    drop(t);
+
+    let o = run(&["--db", db.to_str().expect("utf8"), "stats", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["exam_in_progress"]["answered"], 2, "{v}");
+    assert_eq!(v["exam_in_progress"]["flagged"], 2);
+    assert!(v["exam_in_progress"]["remaining_seconds"].as_i64().expect("secs") > 129 * 60);
+
+    let t = Tmux::start("cloudprep-exam2", &cmd("exam"));
+    t.wait_for("You have an unfinished mock exam");
+    t.wait_for("2 of 65 answered · 2 marked");
+    t.keys(&["y"]);
+    let screen = t.wait_for("Question 3 of 65");
+    assert!(screen.contains("answered 2 · marked 2 · ⚑ marked"), "{screen}");
+    t.keys(&["p"]);
+    let screen = t.wait_for("Question 2 of 65");
+    assert!(screen.contains("(•) B.") || screen.contains("[x] B."), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("Exam in progress");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(), 0);
+    drop(t);
+    // --resume goes straight back in.
+    let t = Tmux::start("cloudprep-exam3", &cmd("exam --resume"));
+    t.wait_for("Question 2 of 65");
+}

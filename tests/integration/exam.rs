@@ -1,0 +1,331 @@
+//! The mock exam through the shell with a real (in-memory or on-disk) store: intro, answers,
+//! marks, the grid, submit, the report, the time-out, resume after a crash, history.
+
+use std::rc::Rc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use cloudprep::content::{self, ContentSource};
+use cloudprep::model::Pack;
+use cloudprep::srs::Scheduler;
+use cloudprep::store::Store;
+use cloudprep::tui::app::{self, Action, App, Effect, ExamOptions, Screen};
+use cloudprep::tui::{Shell, StudySettings, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::util::fixtures;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 3, 14, 0, 0).single().expect("date")
+}
+
+/// The fixture pack with each question copied four times (ids suffixed), so a 10-item exam
+/// (8 scored) can be drawn without shortage.
+pub fn exam_pack() -> Pack {
+    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
+    let mut p = l.pack.expect("pack");
+    let base = p.questions.clone();
+    p.questions.clear();
+    for k in 1..=4 {
+        for q in &base {
+            let mut c = q.clone();
+            c.id = format!("{}-{k}", q.id);
+            p.questions.push(c);
+        }
+    }
+    p
+}
+
+pub fn shell(store: Store, pack: Pack) -> Shell {
+    Shell {
+        store,
+        pack: Rc::new(pack),
+        sched: Scheduler::default_params(),
+        settings: StudySettings {
+            new_per_day: 20,
+            retention: 0.9,
+            color: false,
+            exam_untimed: false,
+            exam_extra_minutes: 0,
+        },
+    }
+}
+
+fn step(sh: &mut Shell, a: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let eff = app::update(a, action, now);
+    sh.apply_all(a, eff.clone(), now);
+    eff
+}
+
+fn exam_screen(a: &App) -> &cloudprep::tui::exam::ExamScreen {
+    match &a.screen {
+        Screen::Exam(e) => e,
+        other => panic!("not in an exam: {other:?}"),
+    }
+}
+
+fn draw(a: &App, now: DateTime<Utc>) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| view::render_at(a, f, now)).expect("draw");
+    t
+}
+
+fn start_exam(sh: &mut Shell, a: &mut App, seed: u64) {
+    sh.apply(
+        a,
+        Effect::OpenExam(ExamOptions {
+            seed: Some(seed),
+            ..Default::default()
+        }),
+        t0(),
+    )
+    .expect("open");
+    assert!(matches!(a.screen, Screen::ExamIntro(_)), "{:?}", a.screen);
+    step(sh, a, Action::Enter, t0());
+}
+
+#[test]
+fn exam_runs_like_the_real_one_and_reports() {
+    let pack = exam_pack();
+    let mut sh = shell(Store::open_in_memory().expect("store"), pack.clone());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    start_exam(&mut sh, &mut a, 5);
+    let ex = exam_screen(&a);
+    assert_eq!(ex.items.len(), 10);
+    assert_eq!(ex.items.iter().filter(|i| i.scored).count(), 8);
+    assert_eq!(ex.clock.remaining_ms(t0()), Some(20 * 60_000));
+    insta::assert_snapshot!("exam_80x24", draw(&a, t0() + Duration::seconds(75)).backend());
+
+    // Answer item 1 right, item 2 wrong, mark item 2, leave the rest.
+    let right = |a: &App| {
+        let it = &exam_screen(a).items[exam_screen(a).pos];
+        let set = it.view.question.correct_set();
+        cloudprep::session::to_display(&it.view.order, &set)
+    };
+    for d in right(&a) {
+        step(&mut sh, &mut a, Action::Toggle(d), t0());
+    }
+    step(&mut sh, &mut a, Action::Next, t0());
+    let r = right(&a);
+    let wrong = (0..4).find(|d| !r.contains(d)).expect("a wrong option");
+    step(&mut sh, &mut a, Action::Toggle(wrong), t0());
+    step(&mut sh, &mut a, Action::Mark, t0());
+    step(&mut sh, &mut a, Action::Grid, t0());
+    insta::assert_snapshot!("grid_80x24", draw(&a, t0() + Duration::seconds(90)).backend());
+    step(&mut sh, &mut a, Action::Back, t0());
+    step(&mut sh, &mut a, Action::Submit, t0());
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("8 unanswered items and 1 marked"), "{text}");
+    step(&mut sh, &mut a, Action::Yes, t0() + Duration::minutes(3));
+    let Screen::Report(r) = &a.screen else {
+        panic!("no report: {:?}", a.screen)
+    };
+    assert_eq!(r.items.len(), 10);
+    let expect_raw = r.items.iter().filter(|i| i.scored && i.correct).count() as u32;
+    assert_eq!(r.report.raw_correct, expect_raw);
+    assert_eq!(r.report.scored_total, 8);
+    assert!(!r.report.passed);
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]");
+    s.bind(|| insta::assert_snapshot!("report_80x24", draw(&a, t0()).backend()));
+
+    // Review the wrong items: the answer, the key and every why.
+    step(
+        &mut sh,
+        &mut a,
+        Action::Filter(cloudprep::tui::exam::ReviewFilter::Marked),
+        t0(),
+    );
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let Screen::Report(r) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    let (_, v) = r.detail.as_ref().expect("an item is open");
+    let text: String = view::question_lines(v, view::Theme { color: false }, 78)
+        .into_iter()
+        .map(|l| l.line.to_string() + "\n")
+        .collect();
+    assert!(
+        text.contains("✗ Incorrect — the answer is") && text.contains("Explanation"),
+        "{text}"
+    );
+    assert!(text.contains("References") && !text.contains("Rated"), "{text}");
+
+    // The answered items entered the review log in mode exam; the others did not.
+    let st = cloudprep::commands::stats(&sh.store, &sh.pack, t0()).expect("stats");
+    assert_eq!(st.reviews, 2);
+    assert_eq!(st.exams.len(), 1);
+    assert!(st.exam_in_progress.is_none());
+    let json = cloudprep::commands::export_json(&sh.store, "TST-C01").expect("export");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["reviews"][0]["mode"], "exam");
+    assert_eq!(v["exams"][0]["items"].as_array().expect("items").len(), 10);
+    assert_eq!(v["exams"][0]["items"][1]["flagged"], true);
+}
+
+#[test]
+fn at_zero_the_exam_submits_itself() {
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    start_exam(&mut sh, &mut a, 9);
+    // A tick before the deadline saves the clock but does not submit.
+    let eff = step(&mut sh, &mut a, Action::Tick, t0() + Duration::seconds(6));
+    assert!(
+        matches!(eff.as_slice(), [Effect::SaveExamProgress { elapsed_ms: 6000, .. }]),
+        "{eff:?}"
+    );
+    let eff = step(&mut sh, &mut a, Action::Tick, t0() + Duration::minutes(20));
+    assert!(
+        matches!(eff.as_slice(), [Effect::FinishExam { timed_out: true, .. }]),
+        "{eff:?}"
+    );
+    let Screen::Report(r) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert!(r.timed_out);
+    assert_eq!(r.elapsed_ms, 20 * 60_000);
+    assert!(a.status.as_deref().is_some_and(|s| s.contains("Time is up")));
+}
+
+#[test]
+fn untimed_and_extra_minutes() {
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    sh.apply(
+        &mut a,
+        Effect::OpenExam(ExamOptions {
+            seed: Some(1),
+            extra_minutes: Some(30),
+            ..Default::default()
+        }),
+        t0(),
+    )
+    .expect("open");
+    step(&mut sh, &mut a, Action::Enter, t0());
+    assert_eq!(exam_screen(&a).clock.remaining_ms(t0()), Some(50 * 60_000));
+    step(&mut sh, &mut a, Action::Back, t0());
+    sh.store.discard_exam(exam_screen_id(&sh)).expect("discard");
+    sh.apply(
+        &mut a,
+        Effect::OpenExam(ExamOptions {
+            seed: Some(1),
+            untimed: Some(true),
+            ..Default::default()
+        }),
+        t0(),
+    )
+    .expect("open");
+    step(&mut sh, &mut a, Action::Enter, t0());
+    assert_eq!(exam_screen(&a).clock.remaining_ms(t0()), None);
+    let eff = step(&mut sh, &mut a, Action::Tick, t0() + Duration::hours(5));
+    assert!(!eff.iter().any(|e| matches!(e, Effect::FinishExam { .. })));
+}
+
+fn exam_screen_id(sh: &Shell) -> i64 {
+    sh.store
+        .exam_in_progress("TST-C01")
+        .expect("q")
+        .expect("in progress")
+        .id
+}
+
+#[test]
+fn resume_restores_everything_after_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("r.db");
+    let (order, chosen, pos);
+    {
+        let mut sh = shell(Store::open(&db).expect("store"), exam_pack());
+        let mut a = App::new(sh.pack.clone(), 1, false);
+        start_exam(&mut sh, &mut a, 3);
+        step(&mut sh, &mut a, Action::Toggle(1), t0());
+        step(&mut sh, &mut a, Action::Next, t0() + Duration::seconds(30));
+        step(&mut sh, &mut a, Action::Next, t0() + Duration::seconds(40));
+        step(&mut sh, &mut a, Action::Toggle(2), t0() + Duration::seconds(41));
+        step(&mut sh, &mut a, Action::Mark, t0() + Duration::seconds(42));
+        step(&mut sh, &mut a, Action::Tick, t0() + Duration::seconds(50));
+        let ex = exam_screen(&a);
+        order = ex
+            .items
+            .iter()
+            .map(|i| (i.view.question.id.clone(), i.view.order.clone()))
+            .collect::<Vec<_>>();
+        chosen = ex.items.iter().map(|i| i.view.selected.clone()).collect::<Vec<_>>();
+        pos = ex.pos;
+        // The process dies here: no quit, no pause.
+    }
+    let mut sh = shell(Store::open(&db).expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 2, false);
+    sh.apply(
+        &mut a,
+        Effect::OpenExam(ExamOptions::default()),
+        t0() + Duration::hours(2),
+    )
+    .expect("open");
+    assert!(matches!(a.screen, Screen::ResumePrompt(_)), "{:?}", a.screen);
+    step(&mut sh, &mut a, Action::Yes, t0() + Duration::hours(2));
+    let ex = exam_screen(&a);
+    let order2: Vec<_> = ex
+        .items
+        .iter()
+        .map(|i| (i.view.question.id.clone(), i.view.order.clone()))
+        .collect();
+    assert_eq!(order2, order, "same items, order and option order");
+    let chosen2: Vec<_> = ex.items.iter().map(|i| i.view.selected.clone()).collect();
+    assert_eq!(chosen2, chosen, "same answers");
+    assert!(ex.items[2].flagged && !ex.items[0].flagged);
+    assert_eq!(ex.pos, pos);
+    // The clock lost at most the few seconds since its last save (it was saved at 50 s).
+    let left = ex.clock.remaining_ms(t0() + Duration::hours(2)).expect("timed");
+    assert!(
+        (20 * 60_000 - 50_000 - 5_000..=20 * 60_000 - 40_000).contains(&left),
+        "{left}"
+    );
+}
+
+#[test]
+fn a_bank_smaller_than_the_exam_is_said_before_it_starts() {
+    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
+    let mut sh = shell(Store::open_in_memory().expect("store"), l.pack.expect("pack"));
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    sh.apply(
+        &mut a,
+        Effect::OpenExam(ExamOptions {
+            seed: Some(1),
+            ..Default::default()
+        }),
+        t0(),
+    )
+    .expect("open");
+    let Screen::ExamIntro(i) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!(i.items, 5);
+    assert!(!i.warnings.is_empty());
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("! "), "{text}");
+}
+
+#[test]
+fn history_lists_finished_exams_and_opens_reports() {
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    for seed in [1, 2] {
+        start_exam(&mut sh, &mut a, seed);
+        step(&mut sh, &mut a, Action::Submit, t0());
+        step(&mut sh, &mut a, Action::Yes, t0() + Duration::minutes(1));
+        step(&mut sh, &mut a, Action::Back, t0());
+    }
+    sh.apply(&mut a, Effect::OpenHistory, t0()).expect("history");
+    let Screen::History(h) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!(h.rows.len(), 2);
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let Screen::Report(r) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert!(r.from_history);
+    step(&mut sh, &mut a, Action::Back, t0());
+    assert!(matches!(a.screen, Screen::History(_)));
+}
