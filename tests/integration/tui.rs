@@ -52,7 +52,7 @@ fn app_with_dash() -> App {
 
 fn draw(a: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| view::render(a, f)).expect("draw");
+    t.draw(|f| view::render_at(a, f, t0())).expect("draw");
     t
 }
 
