@@ -82,10 +82,10 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         skill: String,
     },
-    /// Shell completions
+    /// Shell completions on standard output
     Completions {
         #[arg(value_name = "SHELL")]
-        shell: String,
+        shell: clap_complete::Shell,
     },
     /// The man page (roff) on standard output
     Man,

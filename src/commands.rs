@@ -754,3 +754,26 @@ pub fn optimize(store: &Store, code: &str, out: &mut String) -> Result<()> {
     let _ = writeln!(out, "Saved: reviews are scheduled with the new parameters from now on.");
     Ok(())
 }
+
+/// `cloudprep reports`: the questions the learner reported, newest last.
+pub fn reports_text(store: &Store, pack: &Pack) -> Result<String> {
+    let rows = store.reports(&pack.exam.code)?;
+    let mut out = String::new();
+    if rows.is_empty() {
+        out.push_str("No reports yet. Press ! on any question to report it as wrong or unclear.\n");
+        return Ok(out);
+    }
+    for (qid, at, note) in rows {
+        let file = pack
+            .question(&qid)
+            .map(|q| q.file.as_str())
+            .unwrap_or("(removed from the content)");
+        let note = if note.is_empty() { "(no note)".to_string() } else { note };
+        let _ = writeln!(out, "{}  {qid}  {file}\n    {note}", rfc3339(at));
+    }
+    let _ = writeln!(
+        out,
+        "\n`cloudprep export --format json` includes these reports, to send them back."
+    );
+    Ok(out)
+}

@@ -44,6 +44,9 @@ fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
         new_per_day: cfg.new_cards_per_day.value,
         retention: cfg.desired_retention.value,
         color: cfg.theme.value != config::Theme::None,
+        light: cfg.theme.value == config::Theme::Light,
+        practice_count: cfg.practice_count.value,
+        drill_count: cfg.drill_count.value,
         exam_untimed: cfg.exam_untimed.value,
         exam_extra_minutes: cfg.exam_extra_minutes.value,
     };
@@ -149,9 +152,24 @@ pub fn run(cli: Cli) -> Result<i32> {
             print!("{out}");
             Ok(0)
         }
-        Some(Command::Reports) => commands::not_built("reports"),
+        Some(Command::Reports) => {
+            let pack = commands::load_pack(g)?;
+            let store = commands::open_store(g)?;
+            print!("{}", commands::reports_text(&store, &pack)?);
+            Ok(0)
+        }
         Some(Command::NewQuestion { .. }) => commands::not_built("new-question"),
-        Some(Command::Completions { .. }) => commands::not_built("completions"),
-        Some(Command::Man) => commands::not_built("man"),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "cloudprep", &mut std::io::stdout());
+            Ok(0)
+        }
+        Some(Command::Man) => {
+            let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            let mut out = Vec::new();
+            man.render(&mut out)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &out)?;
+            Ok(0)
+        }
     }
 }

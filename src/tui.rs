@@ -49,6 +49,9 @@ pub struct StudySettings {
     pub new_per_day: i64,
     pub retention: f32,
     pub color: bool,
+    pub light: bool,
+    pub practice_count: usize,
+    pub drill_count: usize,
     pub exam_untimed: bool,
     pub exam_extra_minutes: u32,
 }
@@ -272,6 +275,10 @@ impl Shell {
                 if timed_out {
                     app.status = Some("Time is up: the exam was submitted as it stood.".to_string());
                 }
+            }
+            Effect::SaveReport { question_id, note } => {
+                let code = self.code().to_string();
+                self.store.add_report(&code, &question_id, &note, now)?;
             }
             Effect::OpenReport { exam_id, from_history } => self.open_report(app, exam_id, from_history)?,
             Effect::OpenHistory => {
@@ -556,10 +563,60 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// What waiting on the terminal found.
+#[derive(Debug, PartialEq, Eq)]
+enum TtyWait {
+    /// stdin is not a terminal (crossterm then reads /dev/tty): let crossterm wait.
+    NotATty,
+    /// Input may be there.
+    Maybe,
+    /// Nothing within the timeout, or a signal arrived.
+    Nothing,
+    /// The terminal went away.
+    HungUp,
+}
+
+/// Waits up to `timeout` for input on a terminal stdin. crossterm 0.29 spins forever on
+/// end-of-file inside its own `poll` once the terminal hangs up (its window closed, its tmux
+/// session killed), so the loop waits here first and leaves on a hang-up.
+#[cfg(unix)]
+fn wait_for_tty(timeout: StdDuration) -> TtyWait {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = std::io::stdin();
+    if !std::io::IsTerminal::is_terminal(&stdin) {
+        return TtyWait::NotATty;
+    }
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let t = Timespec {
+        tv_sec: timeout.as_secs() as i64,
+        tv_nsec: i64::from(timeout.subsec_nanos()),
+    };
+    match poll(&mut fds, Some(&t)) {
+        Ok(0) => TtyWait::Nothing,
+        Ok(_)
+            if fds[0]
+                .revents()
+                .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) =>
+        {
+            TtyWait::HungUp
+        }
+        Ok(_) => TtyWait::Maybe,
+        Err(_) => TtyWait::Nothing,
+    }
+}
+
+#[cfg(not(unix))]
+fn wait_for_tty(_timeout: StdDuration) -> TtyWait {
+    TtyWait::NotATty
+}
+
 /// Runs the TUI until the learner quits or a signal arrives.
 pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
     let now = Utc::now();
     let mut app = App::new(shell.pack.clone(), seed, shell.settings.color);
+    app.light = shell.settings.light;
+    app.practice_count = shell.settings.practice_count;
+    app.drill_count = shell.settings.drill_count;
     app.dash = shell.dashboard(now)?;
     let first = match start {
         Start::Home => vec![],
@@ -598,7 +655,18 @@ pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
             break;
         }
         terminal.draw(|f| view::render_at(&app, f, Utc::now()))?;
-        if !event::poll(StdDuration::from_millis(250))? {
+        let waited = wait_for_tty(StdDuration::from_millis(250));
+        if waited == TtyWait::HungUp {
+            stop.store(true, Ordering::Relaxed);
+            continue;
+        }
+        // After our own wait, crossterm only looks (signals such as a resize are queued there).
+        let crossterm_wait = if waited == TtyWait::NotATty {
+            StdDuration::from_millis(250)
+        } else {
+            StdDuration::ZERO
+        };
+        if !event::poll(crossterm_wait)? {
             let now = Utc::now();
             let effects = app::update(&mut app, app::Action::Tick, now);
             shell.apply_all(&mut app, effects, now);

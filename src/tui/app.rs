@@ -113,6 +113,11 @@ pub enum Action {
     No,
     Discard,
     Filter(super::exam::ReviewFilter),
+    /// Open the "report a problem with this question" note.
+    ReportQuestion,
+    /// Typing in a text field.
+    Char(char),
+    Backspace,
 }
 
 /// What the shell must do after an update.
@@ -180,8 +185,23 @@ pub enum Effect {
     },
     OpenHistory,
     OpenStats,
+    /// Record "this question is wrong or unclear" with the learner's note.
+    SaveReport {
+        question_id: String,
+        note: String,
+    },
     Quit,
 }
+
+/// The note being typed for a question report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportInput {
+    pub question_id: String,
+    pub text: String,
+}
+
+/// Longest note kept with a question report.
+pub const REPORT_NOTE_MAX: usize = 500;
 
 /// Options of a new mock exam; `None` takes the config's default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -345,10 +365,13 @@ pub struct App {
     /// A one-line message under the screen (errors, hints); cleared on the next key.
     pub status: Option<String>,
     pub color: bool,
+    pub light: bool,
     pub practice_count: usize,
     pub drill_count: usize,
     pub rng: StdRng,
     pub quit: bool,
+    /// The question-report note being typed, over any screen.
+    pub report_input: Option<ReportInput>,
 }
 
 impl App {
@@ -361,10 +384,12 @@ impl App {
             dash: Dashboard::default(),
             status: None,
             color,
+            light: false,
             practice_count: 10,
             drill_count: 10,
             rng: StdRng::seed_from_u64(seed),
             quit: false,
+            report_input: None,
         }
     }
 
@@ -495,6 +520,33 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
         app.help = false;
         return Vec::new();
     }
+    if let Some(input) = &mut app.report_input {
+        match action {
+            Action::Char(c) if input.text.chars().count() < REPORT_NOTE_MAX => input.text.push(c),
+            Action::Backspace => {
+                input.text.pop();
+            }
+            Action::Back => app.report_input = None,
+            Action::Enter => {
+                let note = input.text.trim().to_string();
+                let question_id = input.question_id.clone();
+                app.report_input = None;
+                app.status = Some("Reported: thank you. `cloudprep reports` lists your reports.".to_string());
+                return vec![Effect::SaveReport { question_id, note }];
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if action == Action::ReportQuestion {
+        if let Some(id) = current_question_id(app) {
+            app.report_input = Some(ReportInput {
+                question_id: id,
+                text: String::new(),
+            });
+        }
+        return Vec::new();
+    }
     if action == Action::Help {
         app.help = true;
         return Vec::new();
@@ -530,6 +582,16 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     }
     app.screen = screen;
     effects
+}
+
+/// The question on screen, if any (study, exam, or an exam item under review).
+pub fn current_question_id(app: &App) -> Option<String> {
+    match &app.screen {
+        Screen::Study(st) => Some(st.current.question.id.clone()),
+        Screen::Exam(ex) => ex.items.get(ex.pos).map(|i| i.view.question.id.clone()),
+        Screen::Report(r) => r.detail.as_ref().map(|(_, v)| v.question.id.clone()),
+        _ => None,
+    }
 }
 
 fn home(app: &mut App, action: Action) -> (Screen, Vec<Effect>) {

@@ -18,6 +18,18 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
     if app.help {
         return Some(Action::Back);
     }
+    if app.report_input.is_some() {
+        return match key.code {
+            KeyCode::Enter => Some(Action::Enter),
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Char(c) => Some(Action::Char(c)),
+            _ => None,
+        };
+    }
+    if key.code == KeyCode::Char('!') && super::app::current_question_id(app).is_some() {
+        return Some(Action::ReportQuestion);
+    }
     let common = match key.code {
         KeyCode::Char('?') => Some(Action::Help),
         KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
@@ -134,7 +146,7 @@ pub fn map_mouse(app: &App, size: Rect, ev: MouseEvent) -> Option<Action> {
             {
                 return None;
             }
-            let lines = view::question_lines(view, Theme { color: false }, area.width);
+            let lines = view::question_lines(view, Theme::plain(), area.width);
             let scroll = view::effective_scroll(lines.len(), area.height, view.scroll);
             let idx = scroll as usize + (ev.row - area.y) as usize;
             lines.get(idx).and_then(|l| l.option).map(Action::Toggle)

@@ -19,24 +19,36 @@ pub const MIN_HEIGHT: u16 = 24;
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub color: bool,
+    /// Colours for a light terminal background.
+    pub light: bool,
 }
 
 impl Theme {
+    /// No colour: modifiers only.
+    pub fn plain() -> Theme {
+        Theme {
+            color: false,
+            light: false,
+        }
+    }
     fn fg(self, c: Color) -> Style {
         if self.color { Style::new().fg(c) } else { Style::new() }
     }
     pub fn accent(self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        self.fg(if self.light { Color::Blue } else { Color::Cyan })
+            .add_modifier(Modifier::BOLD)
     }
     pub fn good(self) -> Style {
-        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+        self.fg(if self.light { Color::Green } else { Color::LightGreen })
+            .add_modifier(Modifier::BOLD)
     }
     pub fn bad(self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        self.fg(if self.light { Color::Red } else { Color::LightRed })
+            .add_modifier(Modifier::BOLD)
     }
     pub fn dim(self) -> Style {
         if self.color {
-            Style::new().fg(Color::Gray)
+            Style::new().fg(if self.light { Color::DarkGray } else { Color::Gray })
         } else {
             Style::new()
         }
@@ -77,7 +89,10 @@ pub fn render(app: &App, f: &mut Frame) {
 /// Draws the app as of `now` (the exam clock is the only thing that reads it).
 pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
     let area = f.area();
-    let theme = Theme { color: app.color };
+    let theme = Theme {
+        color: app.color,
+        light: app.light,
+    };
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
             "Terminal too small: {}×{}. cloudprep needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window, or press q to quit.",
@@ -122,9 +137,29 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         Paragraph::new(Line::styled(format!(" {}", footer_keys(app)), theme.dim())),
         footer,
     );
+    if let Some(input) = &app.report_input {
+        report_input(input, theme, f, area);
+    }
     if app.help {
         help(app, theme, f, area);
     }
+}
+
+fn report_input(input: &super::app::ReportInput, theme: Theme, f: &mut Frame, area: Rect) {
+    let w = 70u16.min(area.width);
+    let inner = w.saturating_sub(4) as usize;
+    let mut lines = vec![
+        Line::styled(format!(" Report a problem with {}", input.question_id), theme.title()),
+        Line::raw(" What is wrong or unclear? (Enter saves, Esc cancels)"),
+        Line::raw(""),
+    ];
+    let text = format!("{}▏", input.text);
+    for l in textwrap::wrap(&text, inner.max(10)) {
+        lines.push(Line::styled(format!(" {l}"), theme.accent()));
+    }
+    let r = centered(area, w, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Report ")), r);
 }
 
 fn study_title(st: &Study) -> String {
@@ -565,6 +600,7 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
         ],
         Screen::Picker(_) => &[("↑↓ j k", "move"), ("Enter", "choose / start"), ("q Esc", "back")],
         Screen::Study(_) => &[
+            ("!", "report a problem with this question"),
             ("a-f 1-6", "toggle an option (single answer: replace)"),
             ("Space", "toggle the highlighted option"),
             ("↑↓ j k", "move the highlight / scroll"),
@@ -576,6 +612,7 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
         ],
         Screen::Summary(_) | Screen::Notice(_) => &[("Enter", "home"), ("p", "practice (when offered)")],
         Screen::Exam(_) => &[
+            ("!", "report a problem with this question"),
             ("a-f 1-6", "choose an option (single answer: replace)"),
             ("Space", "toggle the highlighted option"),
             ("n → Enter", "next item"),

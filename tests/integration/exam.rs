@@ -45,6 +45,9 @@ pub fn shell(store: Store, pack: Pack) -> Shell {
             new_per_day: 20,
             retention: 0.9,
             color: false,
+            light: false,
+            practice_count: 10,
+            drill_count: 10,
             exam_untimed: false,
             exam_extra_minutes: 0,
         },
@@ -141,7 +144,7 @@ fn exam_runs_like_the_real_one_and_reports() {
         panic!("{:?}", a.screen)
     };
     let (_, v) = r.detail.as_ref().expect("an item is open");
-    let text: String = view::question_lines(v, view::Theme { color: false }, 78)
+    let text: String = view::question_lines(v, view::Theme::plain(), 78)
         .into_iter()
         .map(|l| l.line.to_string() + "\n")
         .collect();

@@ -1,0 +1,75 @@
+//! Benchmarks of the hot paths (figures in the README).
+//! - update + render of the question screen at 120×40 (target ≤ 1 ms)
+//! - picking the next due card among 10,000 (target ≤ 1 ms)
+
+use std::hint::black_box;
+use std::rc::Rc;
+
+use chrono::{Duration, TimeZone, Utc};
+use cloudprep::content::{self, ContentSource};
+use cloudprep::model::Mode;
+use cloudprep::srs::{Card, Rating, Scheduler};
+use cloudprep::store::{ReviewRow, Store};
+use cloudprep::tui::app::{self, Action, App};
+use cloudprep::tui::view;
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn question_screen(c: &mut Criterion) {
+    let pack = Rc::new(content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack"));
+    let now = Utc::now();
+    let mut a = App::new(pack.clone(), 1, true);
+    let ids: Vec<String> = pack.questions.iter().map(|q| q.id.clone()).collect();
+    a.start_study(Mode::Practice, "all".into(), ids, now);
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut down = true;
+    c.bench_function("update+render question 120x40", |b| {
+        b.iter(|| {
+            let action = if down { Action::Down } else { Action::Up };
+            down = !down;
+            black_box(app::update(&mut a, action, now));
+            term.draw(|f| view::render_at(&a, f, now)).expect("draw");
+        })
+    });
+    // The feedback screen is the longest one to lay out.
+    app::update(&mut a, Action::Toggle(0), now);
+    app::update(&mut a, Action::Enter, now);
+    c.bench_function("update+render feedback 120x40", |b| {
+        b.iter(|| {
+            black_box(app::update(&mut a, Action::ScrollDown, now));
+            term.draw(|f| view::render_at(&a, f, now)).expect("draw");
+        })
+    });
+}
+
+fn next_due(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("bench.db")).expect("store");
+    let sched = Scheduler::default_params();
+    let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("date");
+    for i in 0..10_000 {
+        let at = t0 + Duration::minutes(i);
+        let card = sched.answer(&Card::new(&format!("q{i}"), at), Rating::Good, at);
+        let row = ReviewRow {
+            question_id: format!("q{i}"),
+            skill: "1.1.1".into(),
+            difficulty: 2,
+            reviewed_at: at,
+            rating: Rating::Good,
+            correct: true,
+            mode: "review".into(),
+            elapsed_ms: 1000,
+            chosen: vec![0],
+            exam_id: None,
+        };
+        store.record_answer("SOA-C03", &row, &card).expect("save");
+    }
+    let now = t0 + Duration::days(30);
+    c.bench_function("next due card among 10,000", |b| {
+        b.iter(|| black_box(store.due_cards("SOA-C03", now, 1).expect("due")))
+    });
+}
+
+criterion_group!(benches, question_screen, next_due);
+criterion_main!(benches);
