@@ -6,6 +6,7 @@
 //! - [`store`]: the SQLite database. The only module that knows rusqlite.
 //! - [`srs`]: FSRS-6 scheduling through the `fsrs` crate. Pure; time is a parameter.
 //! - [`mastery`]: per-skill mastery estimates. Pure.
+//! - [`readiness`]: predicted scaled score and pass probability with its uncertainty. Pure.
 //! - [`cli`]: the command line (clap). [`commands`]: the non-interactive commands.
 //!
 //! `main.rs` only parses arguments and maps errors to exit codes.
@@ -15,6 +16,7 @@ pub mod commands;
 pub mod content;
 pub mod mastery;
 pub mod model;
+pub mod readiness;
 pub mod srs;
 pub mod store;
 
