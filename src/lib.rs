@@ -8,6 +8,7 @@
 //! - [`mastery`]: per-skill mastery estimates. Pure.
 //! - [`session`]: which questions a session serves (practice, review, drill). Pure.
 //! - [`mock`]: mock exams: assembly by the blueprint, scoring, the clock. Pure; time is a parameter.
+//! - [`readiness`]: predicted scaled score and pass probability with its uncertainty. Pure.
 //! - [`tui`]: the terminal UI: `tui::app` (state and pure update), `tui::view` (drawing),
 //!   `tui::keys` (events to actions); `tui` itself is the shell that runs effects.
 //! - [`cli`]: the command line (clap). [`commands`]: the non-interactive commands.
@@ -21,6 +22,7 @@ pub mod content;
 pub mod mastery;
 pub mod mock;
 pub mod model;
+pub mod readiness;
 pub mod session;
 pub mod srs;
 pub mod store;
