@@ -89,6 +89,21 @@ pub enum Command {
     },
     /// The man page (roff) on standard output
     Man,
+    /// (development) Fill the database with a simulated learner's history
+    #[command(hide = true)]
+    DevGenerate {
+        /// Reviews to write
+        #[arg(long, default_value_t = 2000)]
+        reviews: u64,
+        /// Spread over this many days, ending today
+        #[arg(long, default_value_t = 60)]
+        days: u32,
+        /// Finished mock exams to write
+        #[arg(long, default_value_t = 3)]
+        exams: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -310,6 +310,34 @@ pub struct InProgressJson {
 pub struct ReadinessJson {
     pub predicted_score: i64,
     pub pass_probability: f64,
+    /// The central 80 % interval of the pass probability.
+    pub pass_probability_low: f64,
+    pub pass_probability_high: f64,
+    /// Expected scored items right, out of `format.scored`.
+    pub expected_correct: f64,
+}
+
+/// How many recent answers readiness reads: with a 21-day half-life, older ones weigh nothing
+/// that matters, and the query stays fast on a long history.
+pub const READINESS_WINDOW: usize = 5_000;
+
+/// The readiness estimate from the recent review log (None until there is enough data).
+pub fn readiness(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<Option<crate::readiness::Readiness>> {
+    let answers: Vec<crate::readiness::GradedAnswer> = store
+        .recent_reviews(&pack.exam.code, READINESS_WINDOW)?
+        .into_iter()
+        .map(|(skill, at, correct, mode)| crate::readiness::GradedAnswer {
+            domain: crate::model::parent_id(crate::model::parent_id(&skill)).to_string(),
+            at,
+            correct,
+            exam: mode == "exam",
+        })
+        .collect();
+    Ok(crate::readiness::estimate(&pack.exam, &answers, now))
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 pub fn rfc3339(t: DateTime<Utc>) -> String {
@@ -390,7 +418,13 @@ pub fn stats(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<StatsJson
         domains,
         exams,
         exam_in_progress,
-        readiness: None,
+        readiness: readiness(store, pack, now)?.map(|r| ReadinessJson {
+            predicted_score: i64::from(r.predicted_score),
+            pass_probability: round3(r.pass_probability),
+            pass_probability_low: round3(r.pass_low),
+            pass_probability_high: round3(r.pass_high),
+            expected_correct: (r.expected_correct * 10.0).round() / 10.0,
+        }),
     })
 }
 
@@ -443,12 +477,23 @@ pub fn stats_text(s: &StatsJson, pack: &Pack) -> String {
         Some(r) => {
             let _ = writeln!(
                 out,
-                "Readiness: predicted score {}, pass probability {:.2}",
-                r.predicted_score, r.pass_probability
+                "Readiness: predicted score {} (pass at {}), pass probability {:.2} ({:.2}-{:.2}), about {:.0} of {} scored items right",
+                r.predicted_score,
+                pack.exam.format.passing_score,
+                r.pass_probability,
+                r.pass_probability_low,
+                r.pass_probability_high,
+                r.expected_correct,
+                pack.exam.format.scored
             );
         }
         None => {
-            let _ = writeln!(out, "Readiness: not enough data yet.");
+            let _ = writeln!(
+                out,
+                "Readiness: not enough data yet (it needs {} graded answers across {} domains).",
+                crate::readiness::MIN_ANSWERS,
+                crate::readiness::MIN_DOMAINS
+            );
         }
     }
     out
@@ -776,4 +821,143 @@ pub fn reports_text(store: &Store, pack: &Pack) -> Result<String> {
         "\n`cloudprep export --format json` includes these reports, to send them back."
     );
     Ok(out)
+}
+
+/// `cloudprep dev-generate`: a simulated learner's history, for demos, tests and benchmarks.
+/// Each domain gets a true accuracy between 0.55 and 0.9; answers are spread over `days` days
+/// ending at `now`, scheduled with FSRS; `exams` mock exams are drawn and answered the same way.
+pub fn dev_generate(
+    store: &mut Store,
+    pack: &Pack,
+    reviews: u64,
+    days: u32,
+    exams: u32,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    use rand::{RngExt, SeedableRng};
+    use std::collections::HashMap;
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(seed);
+    let sched = crate::srs::Scheduler::default_params();
+    let code = pack.exam.code.clone();
+    if pack.questions.is_empty() {
+        bail!(UserError("the pack has no questions to generate a history for".into()));
+    }
+    let acc: HashMap<String, f64> = pack
+        .exam
+        .domains
+        .iter()
+        .map(|d| (d.id.clone(), rng.random_range(0.55..0.9)))
+        .collect();
+    let start = now - chrono::Duration::days(i64::from(days.max(1)));
+    let span_ms = (now - start).num_milliseconds().max(1);
+    let mut times: Vec<i64> = (0..reviews).map(|_| rng.random_range(0..span_ms)).collect();
+    times.sort_unstable();
+    let mut cards: HashMap<String, crate::srs::Card> = HashMap::new();
+    let mut batch = Vec::with_capacity(10_000);
+    for t in times {
+        let at = start + chrono::Duration::milliseconds(t);
+        let q = &pack.questions[rng.random_range(0..pack.questions.len())];
+        let p = acc.get(q.domain_id()).copied().unwrap_or(0.7);
+        let correct = rng.random_bool(p);
+        let rating = crate::srs::Rating::auto(correct);
+        let before = cards
+            .get(&q.id)
+            .cloned()
+            .unwrap_or_else(|| crate::srs::Card::new(&q.id, at));
+        cards.insert(q.id.clone(), sched.answer(&before, rating, at));
+        let chosen = if correct {
+            q.correct_set()
+        } else {
+            vec![(q.correct_set()[0] + 1) % q.options.len()]
+        };
+        batch.push(crate::store::ReviewRow {
+            question_id: q.id.clone(),
+            skill: q.skill.clone(),
+            difficulty: q.difficulty,
+            reviewed_at: at,
+            rating,
+            correct,
+            mode: ["practice", "review", "drill"][rng.random_range(0..3)].to_string(),
+            elapsed_ms: rng.random_range(15_000..150_000),
+            chosen,
+            exam_id: None,
+        });
+        if batch.len() == 10_000 {
+            store.bulk_insert(&code, &batch, &[])?;
+            batch.clear();
+        }
+    }
+    let all: Vec<crate::srs::Card> = cards.into_values().collect();
+    store.bulk_insert(&code, &batch, &all)?;
+    for k in 0..exams {
+        let started = start + chrono::Duration::milliseconds(span_ms * i64::from(k + 1) / i64::from(exams + 1));
+        let draw = crate::mock::assemble(pack, seed.wrapping_add(u64::from(k)), &Default::default());
+        let rows: Vec<crate::store::ExamItemRow> = draw
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| crate::store::ExamItemRow {
+                position: i,
+                question_id: it.question_id.clone(),
+                domain: it.domain.clone(),
+                skill: it.skill.clone(),
+                scored: it.scored,
+                option_order: it.option_order.clone(),
+                chosen: Vec::new(),
+                flagged: false,
+                correct: None,
+            })
+            .collect();
+        let limit = crate::mock::time_limit_ms(&pack.exam.format, 0, false);
+        let id = store.create_exam(&code, k as i64, started, limit, &rows)?;
+        let mut chosen_all = Vec::new();
+        for r in &rows {
+            let Some(q) = pack.question(&r.question_id) else {
+                continue;
+            };
+            let p = acc.get(&r.domain).copied().unwrap_or(0.7);
+            let chosen = if rng.random_bool(p) {
+                q.correct_set()
+            } else {
+                vec![(q.correct_set()[0] + 1) % q.options.len()]
+            };
+            store.save_exam_answer(id, r.position, &chosen, started)?;
+            chosen_all.push(chosen);
+        }
+        let answers: Vec<crate::mock::ItemAnswer> = rows
+            .iter()
+            .zip(chosen_all.iter())
+            .map(|(r, c)| crate::mock::ItemAnswer {
+                question_id: &r.question_id,
+                domain: &r.domain,
+                scored: r.scored,
+                chosen: c,
+            })
+            .collect();
+        let rep = crate::mock::score(pack, &answers);
+        let correct: Vec<(usize, bool)> = rows
+            .iter()
+            .map(|r| r.position)
+            .zip(rep.item_correct.iter().copied())
+            .collect();
+        let used = rng.random_range(70..125) * 60_000;
+        store.finish_exam(
+            &code,
+            id,
+            started + chrono::Duration::milliseconds(used),
+            used,
+            i64::from(rep.raw_correct),
+            i64::from(rep.scored_total),
+            i64::from(rep.scaled_score),
+            rep.passed,
+            false,
+            &correct,
+            &[],
+        )?;
+    }
+    Ok(format!(
+        "Generated {reviews} reviews over {days} days and {exams} mock exams in {}\n",
+        store.path().display()
+    ))
 }

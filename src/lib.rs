@@ -166,6 +166,20 @@ pub fn run(cli: Cli) -> Result<i32> {
             clap_complete::generate(shell, &mut cmd, "cloudprep", &mut std::io::stdout());
             Ok(0)
         }
+        Some(Command::DevGenerate {
+            reviews,
+            days,
+            exams,
+            seed,
+        }) => {
+            let pack = commands::load_pack(g)?;
+            let mut store = commands::open_store(g)?;
+            print!(
+                "{}",
+                commands::dev_generate(&mut store, &pack, reviews, days, exams, seed, now)?
+            );
+            Ok(0)
+        }
         Some(Command::Man) => {
             let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
             let mut out = Vec::new();

@@ -313,6 +313,20 @@ impl Store {
         Ok(id)
     }
 
+    /// Writes many answers and cards in one transaction (for generated histories).
+    pub fn bulk_insert(&mut self, exam: &str, reviews: &[ReviewRow], cards: &[Card]) -> Result<()> {
+        let path = self.path.clone();
+        let c = |e| classify(&path, e);
+        let tx = self.conn.transaction().map_err(c)?;
+        for r in reviews {
+            insert_review(&tx, exam, r).map_err(c)?;
+        }
+        for card in cards {
+            upsert_card(&tx, exam, card).map_err(c)?;
+        }
+        tx.commit().map_err(c)
+    }
+
     /// Changes the rating of a logged answer and saves the card as rescheduled with it.
     pub fn rerate(&mut self, exam: &str, review_id: i64, rating: Rating, card: &Card) -> Result<()> {
         let path = self.path.clone();
@@ -421,6 +435,96 @@ impl Store {
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// The most recent `limit` answers, newest first: (skill, reviewed_at, correct, mode).
+    pub fn recent_reviews(&self, exam: &str, limit: usize) -> Result<Vec<SkillAnswer>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT skill, reviewed_at, correct, mode FROM reviews WHERE exam = ?1
+                 ORDER BY reviewed_at DESC LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![exam, limit as i64], |r| {
+                Ok((r.get(0)?, from_ms(r.get(1)?), r.get::<_, i64>(2)? != 0, r.get(3)?))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// Reviews per local day since `since`: (day number, count).
+    pub fn reviews_per_day(&self, exam: &str, since: DateTime<Utc>, offset_secs: i64) -> Result<Vec<(i64, i64)>> {
+        self.day_counts(
+            "SELECT (reviewed_at + ?3 * 1000) / 86400000 AS d, COUNT(*) FROM reviews
+             WHERE exam = ?1 AND reviewed_at >= ?2 GROUP BY d",
+            exam,
+            ms(since),
+            offset_secs,
+        )
+    }
+
+    /// Cards coming due per local day before `until` (overdue ones on their own past days).
+    pub fn due_per_day(&self, exam: &str, until: DateTime<Utc>, offset_secs: i64) -> Result<Vec<(i64, i64)>> {
+        self.day_counts(
+            "SELECT (due + ?3 * 1000) / 86400000 AS d, COUNT(*) FROM cards
+             WHERE exam = ?1 AND due < ?2 AND state != 'new' GROUP BY d",
+            exam,
+            ms(until),
+            offset_secs,
+        )
+    }
+
+    fn day_counts(&self, sql: &str, exam: &str, bound: i64, offset_secs: i64) -> Result<Vec<(i64, i64)>> {
+        let mut st = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![exam, bound, offset_secs], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// Per question difficulty (1-3): (answers, correct).
+    pub fn accuracy_by_difficulty(&self, exam: &str) -> Result<[(i64, i64); 3]> {
+        let mut out = [(0, 0); 3];
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT difficulty, COUNT(*), SUM(correct) FROM reviews WHERE exam = ?1 GROUP BY difficulty",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([exam], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+            })
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (d, n, c) = row.map_err(|e| self.err(e))?;
+            if (1..=3).contains(&d) {
+                out[(d - 1) as usize] = (n, c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The median time spent answering (practice, review and drill answers with a time).
+    pub fn median_answer_ms(&self, exam: &str) -> Result<Option<i64>> {
+        let n = self.scalar(
+            "SELECT COUNT(*) FROM reviews WHERE exam = ?1 AND mode != 'exam' AND elapsed_ms > 0",
+            params![exam],
+        )?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.conn
+            .query_row(
+                "SELECT elapsed_ms FROM reviews WHERE exam = ?1 AND mode != 'exam' AND elapsed_ms > 0
+                 ORDER BY elapsed_ms LIMIT 1 OFFSET ?2",
+                params![exam, n / 2],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
     }
 
     /// When each question was last answered (any mode).

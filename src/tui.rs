@@ -7,6 +7,7 @@ pub mod app;
 pub mod exam;
 pub mod exam_view;
 pub mod keys;
+pub mod stats;
 pub mod view;
 
 use std::collections::{HashMap, HashSet};
@@ -302,13 +303,90 @@ impl Shell {
                 rows.reverse();
                 app.screen = Screen::History(HistoryScreen { rows, cursor: 0 });
             }
-            Effect::OpenStats => app.show_notice(
-                "Stats",
-                vec!["The stats screen is not built yet; `cloudprep stats` prints a summary.".to_string()],
-                false,
-            ),
+            Effect::OpenStats => {
+                let s = self.stats_screen(now)?;
+                app.screen = Screen::Stats(Box::new(s));
+            }
         }
         Ok(())
+    }
+
+    /// Everything the stats screen shows, from the store.
+    pub fn stats_screen(&self, now: DateTime<Utc>) -> Result<stats::StatsScreen> {
+        let code = self.code().to_string();
+        let offset = Local::now().offset().local_minus_utc() as i64;
+        let today_n = (now.timestamp() + offset).div_euclid(86_400);
+        let today = now.with_timezone(&Local).date_naive();
+        let fmt = self.pack.exam.format;
+        let mastery = commands::mastery_map(&self.store, &self.pack, now)?;
+        let since = now - chrono::Duration::days(stats::ACTIVITY_DAYS as i64 + 1);
+        let mut per_day = vec![0u64; stats::ACTIVITY_DAYS];
+        for (d, n) in self.store.reviews_per_day(&code, since, offset)? {
+            let back = today_n - d;
+            if (0..stats::ACTIVITY_DAYS as i64).contains(&back) {
+                per_day[stats::ACTIVITY_DAYS - 1 - back as usize] += n as u64;
+            }
+        }
+        let until = now + chrono::Duration::days(stats::FORECAST_DAYS as i64 + 1);
+        let mut forecast = vec![0u64; stats::FORECAST_DAYS];
+        for (d, n) in self.store.due_per_day(&code, until, offset)? {
+            let ahead = (d - today_n).max(0);
+            if ahead < stats::FORECAST_DAYS as i64 {
+                forecast[ahead as usize] += n as u64;
+            }
+        }
+        let by_difficulty = self.store.accuracy_by_difficulty(&code)?;
+        let exams = self
+            .store
+            .finished_exams(&code)?
+            .into_iter()
+            .filter_map(|e| {
+                Some((
+                    e.finished_at?.with_timezone(&Local).date_naive(),
+                    e.scaled_score? as u32,
+                    e.passed?,
+                ))
+            })
+            .collect();
+        let tasks = self
+            .pack
+            .exam
+            .domains
+            .iter()
+            .flat_map(|d| {
+                let skills: usize = d.tasks.iter().map(|t| t.skills.len()).sum();
+                let m = &mastery;
+                d.tasks.iter().map(move |t| {
+                    let share = f64::from(d.weight) * t.skills.len() as f64 / skills.max(1) as f64;
+                    (t.id.clone(), t.title.clone(), share, m.task(&t.id))
+                })
+            })
+            .collect();
+        Ok(stats::StatsScreen {
+            page: 0,
+            code: code.clone(),
+            passing_score: fmt.passing_score,
+            score_min: fmt.score_min,
+            score_max: fmt.score_max,
+            scored_items: fmt.scored,
+            exams,
+            readiness: commands::readiness(&self.store, &self.pack, now)?,
+            domains: self
+                .pack
+                .exam
+                .domains
+                .iter()
+                .map(|d| (d.id.clone(), d.title.clone(), d.weight, mastery.domain(&d.id)))
+                .collect(),
+            tasks,
+            reviews_per_day: per_day,
+            today,
+            due_forecast: forecast,
+            answered: by_difficulty.iter().map(|x| x.0).sum(),
+            correct: by_difficulty.iter().map(|x| x.1).sum(),
+            by_difficulty,
+            median_ms: self.store.median_answer_ms(&code)?,
+        })
     }
 
     fn draw_exam(&self, seed: u64) -> Result<mock::Draw> {

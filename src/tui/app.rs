@@ -354,6 +354,7 @@ pub enum Screen {
     ResumePrompt(super::exam::ResumePrompt),
     Report(Box<super::exam::ReportScreen>),
     History(super::exam::HistoryScreen),
+    Stats(Box<super::stats::StatsScreen>),
 }
 
 pub struct App {
@@ -576,6 +577,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
         Screen::ResumePrompt(p) => super::exam::resume_update(p, action),
         Screen::Report(r) => super::exam::report_update(app, r, action, now),
         Screen::History(h) => super::exam::history_update(h, action),
+        Screen::Stats(st) => super::stats::stats_update(*st, action),
     };
     if effects.contains(&Effect::Quit) {
         app.quit = true;

@@ -67,6 +67,12 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             _ => common,
         },
         Screen::Picker(_) | Screen::Summary(_) | Screen::History(_) => common,
+        Screen::Stats(_) => match key.code {
+            KeyCode::Left | KeyCode::Char('h') => Some(Action::Left),
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Some(Action::Right),
+            KeyCode::Char(c @ '1'..='4') => Some(Action::Toggle(c as usize - '1' as usize)),
+            _ => common,
+        },
         Screen::ExamIntro(_) => match key.code {
             KeyCode::Char('y') => Some(Action::Yes),
             KeyCode::Char('n') => Some(Action::No),

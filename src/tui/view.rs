@@ -113,6 +113,7 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         Screen::ResumePrompt(_) => " Mock exam · unfinished".to_string(),
         Screen::Report(r) => ev::report_title(r),
         Screen::History(_) => " History".to_string(),
+        Screen::Stats(st) => super::stats::title(st),
     };
     f.render_widget(
         Paragraph::new(Line::styled(clip(&title, top.width as usize), theme.accent())),
@@ -129,6 +130,7 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         Screen::ResumePrompt(p) => ev::resume(p, theme, f, body),
         Screen::Report(r) => ev::report(r, theme, f, body),
         Screen::History(h) => ev::history(h, theme, f, body),
+        Screen::Stats(st) => super::stats::render(st, theme, f, body),
     }
     if let Some(s) = &app.status {
         f.render_widget(Paragraph::new(Line::styled(format!(" {s}"), theme.bad())), status);
@@ -194,6 +196,7 @@ pub fn footer_keys(app: &App) -> String {
         Screen::ResumePrompt(_) => "y/Enter resume · d discard · Esc back".into(),
         Screen::Report(r) => ev::report_footer(r).into(),
         Screen::History(_) => "↑↓ move · Enter open the report · q back · ? help".into(),
+        Screen::Stats(_) => super::stats::FOOTER.into(),
     }
 }
 
@@ -637,6 +640,11 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             ("q Esc", "back"),
         ],
         Screen::History(_) => &[("↑↓", "move"), ("Enter", "open the report"), ("q Esc", "back")],
+        Screen::Stats(_) => &[
+            ("← →", "previous / next page"),
+            ("1-4", "go to a page"),
+            ("q Esc", "back"),
+        ],
     };
     let mut lines = vec![Line::raw("")];
     for (k, v) in screen_keys

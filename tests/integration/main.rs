@@ -3,6 +3,7 @@
 mod cli;
 mod content;
 mod exam;
+mod stats;
 mod study;
 mod tui;
 mod tui_e2e;

@@ -1,0 +1,424 @@
+//! The stats screen: readiness and mock-exam scores, mastery by domain and task, activity
+//! (reviews per day, the due forecast), accuracy by difficulty and time per question. Four
+//! pages so that every chart stays readable at 80×24. The shell fills [`StatsScreen`] from
+//! the store; drawing only reads it.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::symbols;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph};
+
+use super::app::{Action, Effect, Screen};
+use super::view::{Theme, bar};
+use crate::mock;
+
+pub const PAGES: [&str; 4] = ["Readiness", "Mastery", "Activity", "Accuracy"];
+/// Days of review history shown (12 weeks).
+pub const ACTIVITY_DAYS: usize = 84;
+/// Days of due forecast shown.
+pub const FORECAST_DAYS: usize = 30;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatsScreen {
+    pub page: usize,
+    pub code: String,
+    pub passing_score: u32,
+    pub score_min: u32,
+    pub score_max: u32,
+    pub scored_items: u32,
+    /// Finished mock exams, oldest first: (local date, scaled score, passed).
+    pub exams: Vec<(NaiveDate, u32, bool)>,
+    pub readiness: Option<crate::readiness::Readiness>,
+    /// (id, title, weight %, mastery)
+    pub domains: Vec<(String, String, u32, f64)>,
+    /// (id, title, share of the exam %, mastery)
+    pub tasks: Vec<(String, String, f64, f64)>,
+    /// Reviews per day, oldest first, the last entry is today.
+    pub reviews_per_day: Vec<u64>,
+    pub today: NaiveDate,
+    /// Cards due per day from today (overdue counted today).
+    pub due_forecast: Vec<u64>,
+    /// Per difficulty 1-3: (answers, correct).
+    pub by_difficulty: [(i64, i64); 3],
+    pub median_ms: Option<i64>,
+    pub answered: i64,
+    pub correct: i64,
+}
+
+pub fn stats_update(mut s: StatsScreen, action: Action) -> (Screen, Vec<Effect>) {
+    match action {
+        Action::Back => return (Screen::Home, vec![Effect::RefreshDashboard]),
+        Action::Right | Action::Next | Action::Down | Action::Enter => s.page = (s.page + 1) % PAGES.len(),
+        Action::Left | Action::Prev | Action::Up => s.page = (s.page + PAGES.len() - 1) % PAGES.len(),
+        Action::Toggle(k) if k < PAGES.len() => s.page = k,
+        _ => {}
+    }
+    (Screen::Stats(Box::new(s)), vec![])
+}
+
+pub fn title(s: &StatsScreen) -> String {
+    let tabs: Vec<String> = PAGES
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i == s.page {
+                format!("[{} {p}]", i + 1)
+            } else {
+                format!("{} {p}", i + 1)
+            }
+        })
+        .collect();
+    format!(" Stats · {} · {}", s.code, tabs.join("  "))
+}
+
+pub const FOOTER: &str = "←→ or 1-4 page · q back · ? help";
+
+pub fn render(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
+    match s.page {
+        0 => readiness_page(s, theme, f, area),
+        1 => mastery_page(s, theme, f, area),
+        2 => activity_page(s, theme, f, area),
+        _ => accuracy_page(s, theme, f, area),
+    }
+}
+
+fn readiness_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
+    let [top, chart] = Layout::vertical([Constraint::Length(7), Constraint::Min(6)]).areas(area);
+    let mut lines = Vec::new();
+    match &s.readiness {
+        Some(r) => {
+            let verdict = if r.predicted_score >= s.passing_score {
+                theme.good()
+            } else {
+                theme.bad()
+            };
+            lines.push(Line::from(vec![
+                Span::raw(" Predicted score "),
+                Span::styled(format!("{}", r.predicted_score), verdict),
+                Span::raw(format!(
+                    " (pass at {}) · about {:.0} of {} scored items right",
+                    s.passing_score, r.expected_correct, s.scored_items
+                )),
+            ]));
+            lines.push(Line::from(vec![
+                Span::raw(" Pass probability today "),
+                Span::styled(format!("{:.2}", r.pass_probability), theme.title()),
+                Span::raw(format!(" ({:.2}–{:.2}, 80 % interval)", r.pass_low, r.pass_high)),
+            ]));
+            let doms: Vec<String> = r
+                .domains
+                .iter()
+                .map(|(d, p)| format!("{d}: {:.0}%", p * 100.0))
+                .collect();
+            lines.push(Line::raw(format!(" Estimated accuracy by domain  {}", doms.join("  "))));
+            lines.push(Line::styled(
+                " Model: accuracy per domain from your answers (recent and exam ones count",
+                theme.dim(),
+            ));
+            lines.push(Line::styled(
+                format!(
+                    " more), combined by the blueprint into items right out of {}, then scaled.",
+                    s.scored_items
+                ),
+                theme.dim(),
+            ));
+        }
+        None => {
+            lines.push(Line::raw(format!(
+                " Readiness: not enough data yet: it needs {} graded answers across {} domains.",
+                crate::readiness::MIN_ANSWERS,
+                crate::readiness::MIN_DOMAINS
+            )));
+            lines.push(Line::raw(format!(" So far: {} answers.", s.answered)));
+        }
+    }
+    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Readiness ")), top);
+    exam_chart(s, theme, f, chart);
+}
+
+fn exam_chart(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
+    if s.exams.is_empty() {
+        f.render_widget(
+            Paragraph::new(" No mock exam finished yet: e on home starts one.")
+                .block(Block::bordered().title(" Mock-exam scores ")),
+            area,
+        );
+        return;
+    }
+    let pts: Vec<(f64, f64)> = s
+        .exams
+        .iter()
+        .enumerate()
+        .map(|(i, (_, sc, _))| ((i + 1) as f64, f64::from(*sc)))
+        .collect();
+    let n = pts.len() as f64;
+    let x_max = n.max(2.0);
+    let pass = [(1.0, f64::from(s.passing_score)), (x_max, f64::from(s.passing_score))];
+    // Zoom on the scores and the pass line, in steps of 50, within the scale.
+    let lo_data = s
+        .exams
+        .iter()
+        .map(|e| e.1)
+        .min()
+        .unwrap_or(s.passing_score)
+        .min(s.passing_score);
+    let hi_data = s
+        .exams
+        .iter()
+        .map(|e| e.1)
+        .max()
+        .unwrap_or(s.passing_score)
+        .max(s.passing_score);
+    let y_lo = (f64::from(lo_data.saturating_sub(50)) / 50.0).floor() * 50.0;
+    let y_hi = (f64::from(hi_data + 50) / 50.0).ceil() * 50.0;
+    let y_lo = y_lo.max(f64::from(s.score_min));
+    let y_hi = y_hi.min(f64::from(s.score_max)).max(y_lo + 50.0);
+    let datasets = vec![
+        Dataset::default()
+            .name(format!("pass {}", s.passing_score))
+            .marker(symbols::Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.bad())
+            .data(&pass),
+        Dataset::default()
+            .name("score")
+            .marker(symbols::Marker::Dot)
+            .graph_type(GraphType::Line)
+            .style(theme.accent())
+            .data(&pts),
+    ];
+    let first = s
+        .exams
+        .first()
+        .map(|e| e.0.format("%b %d").to_string())
+        .unwrap_or_default();
+    let last = s
+        .exams
+        .last()
+        .map(|e| e.0.format("%b %d").to_string())
+        .unwrap_or_default();
+    let chart = Chart::new(datasets)
+        .block(Block::bordered().title(format!(
+            " Mock-exam scores ({} exams, pass line at {}) ",
+            s.exams.len(),
+            s.passing_score
+        )))
+        .legend_position(None)
+        .x_axis(Axis::default().title("exam").bounds([1.0, x_max]).labels(vec![
+            Span::raw(format!("1 {first}")),
+            Span::raw(format!("{} {last}", s.exams.len())),
+        ]))
+        .y_axis(
+            Axis::default()
+                .title("score")
+                .bounds([y_lo, y_hi])
+                // Axis labels are spread evenly, so they must be evenly spaced values; the pass
+                // line is named in the title.
+                .labels((0..4).map(|k| Span::raw(format!("{:.0}", y_lo + (y_hi - y_lo) * f64::from(k) / 3.0)))),
+        );
+    f.render_widget(chart, area);
+}
+
+fn mastery_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
+    let [d_area, t_area] =
+        Layout::vertical([Constraint::Length(s.domains.len() as u16 + 3), Constraint::Min(4)]).areas(area);
+    let w = d_area.width.saturating_sub(2) as usize;
+    let bar_w = 20usize;
+    let title_w = w.saturating_sub(bar_w + 20).max(10);
+    let mut lines = vec![Line::styled(
+        format!(
+            " {:<3}{:<title_w$} {:>6}  {:<bar_w$} {:>5}",
+            "", "domain", "weight", "mastery", ""
+        ),
+        theme.dim(),
+    )];
+    for (id, t, wt, m) in &s.domains {
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {id:<3}{:<title_w$} {wt:>5}%  ", clip(t, title_w))),
+            Span::styled(bar(*m, bar_w), theme.accent()),
+            Span::raw(format!(" {:>4.0}%", m * 100.0)),
+        ]));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Mastery by domain ")),
+        d_area,
+    );
+    let mut lines = vec![Line::styled(
+        format!(
+            " {:<5}{:<title_w$} {:>5}  {:<bar_w$} {:>5}",
+            "", "task", "share", "mastery", ""
+        ),
+        theme.dim(),
+    )];
+    for (id, t, share, m) in &s.tasks {
+        let tw = title_w.saturating_sub(2);
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {id:<5}{:<tw$} {share:>4.1}%  ", clip(t, tw))),
+            Span::styled(bar(*m, bar_w), theme.accent()),
+            Span::raw(format!(" {:>4.0}%", m * 100.0)),
+        ]));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Mastery by task (share = its part of the exam) ")),
+        t_area,
+    );
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n.saturating_sub(1)).collect::<String>())
+    }
+}
+
+/// Shade of a heat-map cell for `v` on a scale up to `max`.
+fn shade(v: u64, max: u64) -> char {
+    if v == 0 {
+        return '·';
+    }
+    let r = v as f64 / max.max(1) as f64;
+    if r <= 0.25 {
+        '░'
+    } else if r <= 0.5 {
+        '▒'
+    } else if r <= 0.75 {
+        '▓'
+    } else {
+        '█'
+    }
+}
+
+fn activity_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
+    let [heat, forecast] = Layout::vertical([Constraint::Length(11), Constraint::Min(6)]).areas(area);
+    // Heat map: one column per week, one row per weekday, oldest week on the left.
+    let days = s.reviews_per_day.len();
+    let max = s.reviews_per_day.iter().copied().max().unwrap_or(0);
+    let total: u64 = s.reviews_per_day.iter().sum();
+    let start = s.today - Duration::days(days as i64 - 1);
+    let lead = start.weekday().num_days_from_monday() as usize;
+    let weeks = (lead + days).div_ceil(7);
+    let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let mut lines = Vec::new();
+    for (wd, name) in names.iter().enumerate() {
+        let mut row = format!(" {name} ");
+        for wk in 0..weeks {
+            let idx = (wk * 7 + wd) as i64 - lead as i64;
+            let c = if idx < 0 || idx as usize >= days {
+                ' '
+            } else {
+                shade(s.reviews_per_day[idx as usize], max)
+            };
+            row.push(c);
+            row.push(' ');
+        }
+        lines.push(Line::styled(row, theme.accent()));
+    }
+    lines.push(Line::styled(
+        format!(
+            " {} → today · · none ░▒▓█ up to {max}/day · {total} reviews in {} weeks",
+            start.format("%b %d"),
+            days / 7
+        ),
+        theme.dim(),
+    ));
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Reviews per day, last 12 weeks ")),
+        heat,
+    );
+
+    let bars: Vec<Bar> = s
+        .due_forecast
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let _ = i;
+            Bar::default().value(*v).text_value(String::new())
+        })
+        .collect();
+    let due_total: u64 = s.due_forecast.iter().sum();
+    let peak = s.due_forecast.iter().copied().max().unwrap_or(0);
+    let block = Block::bordered().title(format!(
+        " Due in the next {} days · {due_total} in all · peak {peak}/day (overdue: today) ",
+        s.due_forecast.len()
+    ));
+    let inner = block.inner(forecast);
+    f.render_widget(block, forecast);
+    if inner.height < 2 {
+        return;
+    }
+    let [bars_area, axis_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let chart = BarChart::default()
+        .bar_width(1)
+        .bar_gap(1)
+        .bar_style(theme.accent())
+        .value_style(Style::new())
+        .data(BarGroup::default().bars(&bars));
+    f.render_widget(chart, bars_area);
+    // Day labels under the bars (each bar is one cell plus a one-cell gap).
+    let mut axis = vec![' '; axis_area.width as usize];
+    for d in (0..s.due_forecast.len()).step_by(5) {
+        let label = if d == 0 { "today".to_string() } else { format!("+{d}") };
+        for (k, ch) in label.chars().enumerate() {
+            if let Some(c) = axis.get_mut(2 * d + k) {
+                *c = ch;
+            }
+        }
+    }
+    f.render_widget(
+        Paragraph::new(Line::styled(axis.into_iter().collect::<String>(), theme.dim())),
+        axis_area,
+    );
+}
+
+fn accuracy_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
+    let [acc, time] = Layout::vertical([Constraint::Length(7), Constraint::Min(4)]).areas(area);
+    let names = ["1 easy", "2 medium", "3 hard"];
+    let mut lines = vec![Line::styled(
+        format!(
+            " {:<10} {:>8} {:>8}  {:<24} {:>5}",
+            "difficulty", "answers", "right", "accuracy", ""
+        ),
+        theme.dim(),
+    )];
+    for (i, (n, c)) in s.by_difficulty.iter().enumerate() {
+        let a = if *n == 0 { 0.0 } else { *c as f64 / *n as f64 };
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {:<10} {n:>8} {c:>8}  ", names[i])),
+            Span::styled(bar(a, 24), theme.accent()),
+            Span::raw(if *n == 0 {
+                "    —".to_string()
+            } else {
+                format!(" {:>4.0}%", a * 100.0)
+            }),
+        ]));
+    }
+    let overall = if s.answered == 0 {
+        0.0
+    } else {
+        100.0 * s.correct as f64 / s.answered as f64
+    };
+    lines.push(Line::raw(format!(
+        " all        {:>8} {:>8}  overall {overall:.0}%",
+        s.answered, s.correct
+    )));
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Accuracy by difficulty ")),
+        acc,
+    );
+    let per_q = mock::format_elapsed(130 * 60_000 / 65);
+    let text = match s.median_ms {
+        Some(ms) => vec![
+            Line::raw(format!(" Median time per question: {:.0} s", ms as f64 / 1000.0)),
+            Line::styled(
+                format!(" The real exam allows about {per_q} per question (130 minutes for 65)."),
+                theme.dim(),
+            ),
+        ],
+        None => vec![Line::raw(" Median time per question: no timed answers yet.")],
+    };
+    f.render_widget(Paragraph::new(text).block(Block::bordered().title(" Time ")), time);
+}
