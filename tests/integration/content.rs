@@ -232,3 +232,24 @@ fn question_bank_meets_its_coverage_and_mix_targets() {
         );
     }
 }
+
+/// A file over the size cap is refused with its size, before it is read.
+#[test]
+fn a_huge_file_is_refused_not_loaded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = fixtures().join("valid/tst");
+    let pack = dir.path().join("tst");
+    std::fs::create_dir_all(pack.join("questions")).expect("mkdir");
+    std::fs::copy(src.join("exam.yaml"), pack.join("exam.yaml")).expect("copy");
+    let mut big = String::from("questions:\n");
+    while big.len() <= content::MAX_FILE_BYTES as usize {
+        big.push_str("  # padding padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(pack.join("questions/huge.yaml"), big).expect("write");
+    let loaded = content::load(&ContentSource::Dir(dir.path().to_path_buf()), "TST-C01");
+    assert!(
+        loaded.errors.iter().any(|e| e.file.ends_with("huge.yaml") && e.message.contains("the limit is")),
+        "{:?}",
+        loaded.errors
+    );
+}
