@@ -47,10 +47,20 @@ pub fn source(g: &Global) -> ContentSource {
     }
 }
 
+/// The folder of the learner's own question packs: `<data dir>/cloudprep/content`.
+pub fn user_content_root() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|b| b.data_dir().join("cloudprep").join("content"))
+}
+
+/// The pack with the learner's own questions merged in.
+pub fn load_all(g: &Global) -> content::Loaded {
+    content::load_merged(&source(g), &g.exam, user_content_root().as_deref(), None)
+}
+
 /// Loads the pack, or fails with every content error (one per line).
 pub fn load_pack(g: &Global) -> Result<Pack> {
     let src = source(g);
-    let loaded = content::load(&src, &g.exam);
+    let loaded = load_all(g);
     if !loaded.errors.is_empty() {
         bail!(UserError(error_lines(&loaded.errors)));
     }
@@ -125,7 +135,7 @@ struct IdCount {
 /// `cloudprep validate [--json]`. Returns the exit code.
 pub fn validate(g: &Global, json: bool, out: &mut String) -> Result<i32> {
     let src = source(g);
-    let loaded = content::load(&src, &g.exam);
+    let loaded = load_all(g);
     let cov = loaded.pack.as_ref().map(content::coverage).unwrap_or_default();
     let ok = loaded.ok();
     if json {
@@ -960,4 +970,168 @@ pub fn dev_generate(
         "Generated {reviews} reviews over {days} days and {exams} mock exams in {}\n",
         store.path().display()
     ))
+}
+
+// ----- new-question -----
+
+/// The template `new-question` opens.
+pub fn question_template(pack: &Pack, skill: &str) -> String {
+    let title = pack.exam.skill(skill).map(|s| s.title.as_str()).unwrap_or("");
+    format!(
+        "# A new question for skill {skill}: {title}
+# Fill it in, save and quit. cloudprep checks it with the same rules as the bank and reopens
+# it with the problems on top if anything is wrong. Lines starting with # are comments.
+# kind: single (4 options, 1 correct) or multiple (5-6 options, 2 or more correct, not all).
+questions:
+  - id: my-new-question            # unique, a-z 0-9 and -, never reused
+    skill: \"{skill}\"
+    kind: single
+    difficulty: 2                  # 1 easy, 2 medium, 3 hard
+    stem: |
+      A company ... Which solution meets these requirements?
+    options:
+      - text: The right answer
+        correct: true
+        why: Why it is right.
+      - text: A plausible wrong answer
+        why: Why it is wrong.
+      - text: Another plausible wrong answer
+        why: Why it is wrong.
+      - text: A third plausible wrong answer
+        why: Why it is wrong.
+    explanation: |
+      The reasoning, in two to six sentences.
+    references:
+      - title: The AWS documentation page that settles it
+        url: https://docs.aws.amazon.com/
+    tags: []
+"
+    )
+}
+
+const PROBLEM_MARK: &str = "# ! ";
+
+/// Removes the problem lines a previous round put on top.
+fn strip_problems(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with(PROBLEM_MARK))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// `cloudprep new-question --skill ID`: opens `$VISUAL`/`$EDITOR` on a template, validates the
+/// result with the bank, reopens it with the problems on top until it is valid (or left
+/// unchanged), then saves it in the learner's content folder.
+pub fn new_question(g: &Global, skill: &str) -> Result<String> {
+    let pack = load_pack(g)?;
+    if pack.exam.skill(skill).is_none() {
+        bail!(UserError(format!(
+            "--skill {skill:?} is not a skill of {}; valid: {}",
+            pack.exam.code,
+            pack.exam
+                .skills()
+                .map(|(_, _, s)| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let root = user_content_root()
+        .ok_or_else(|| anyhow!(UserError("cannot find your data folder to save the question".into())))?;
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| std::env::var("EDITOR").ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "vi".to_string());
+    let dir = tempfile::tempdir()?;
+    let draft = dir.path().join("new-question.yaml");
+    let template = question_template(&pack, skill);
+    std::fs::write(&draft, &template)?;
+    let mut previous = template.clone();
+    loop {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("sh")
+            .arg(&draft)
+            .status()
+            .map_err(|e| {
+                anyhow!(UserError(format!(
+                    "cannot start the editor {editor:?}: {e}; set $EDITOR"
+                )))
+            })?;
+        if !status.success() {
+            bail!(UserError(format!(
+                "the editor {editor:?} exited with {status}; nothing was saved"
+            )));
+        }
+        let text = std::fs::read_to_string(&draft)
+            .map_err(|e| anyhow!(UserError(format!("cannot read the draft back: {e}; nothing was saved"))))?;
+        let body = strip_problems(&text);
+        if body == strip_problems(&template) {
+            return Ok("The template was left unchanged: nothing was saved.\n".to_string());
+        }
+        if text == previous {
+            bail!(UserError(format!(
+                "the question still has problems and was saved unchanged; nothing was saved ({} lists them)",
+                draft.display()
+            )));
+        }
+        let label = "new-question.yaml";
+        let loaded = content::load_merged(&source(g), &g.exam, Some(&root), Some((label, &body)));
+        let mine: Vec<&ContentError> = loaded.errors.iter().filter(|e| e.file == label).collect();
+        let new_ids: Vec<String> = loaded
+            .pack
+            .as_ref()
+            .map(|p| {
+                p.questions
+                    .iter()
+                    .filter(|q| q.file == label)
+                    .map(|q| q.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let problems: Vec<String> = if !loaded.errors.is_empty() && mine.is_empty() {
+            loaded.errors.iter().map(|e| e.to_string()).collect()
+        } else if new_ids.is_empty() && mine.is_empty() {
+            vec!["the file holds no question".to_string()]
+        } else {
+            mine.iter().map(|e| e.to_string()).collect()
+        };
+        if problems.is_empty() {
+            let qdir = content::user_questions_dir(&root, &pack.exam.code);
+            std::fs::create_dir_all(&qdir)
+                .map_err(|e| anyhow!(UserError(format!("cannot create {}: {e}", qdir.display()))))?;
+            let target = qdir.join(format!("{}.yaml", new_ids[0]));
+            if target.exists() {
+                bail!(UserError(format!(
+                    "{} already exists; nothing was saved",
+                    target.display()
+                )));
+            }
+            write_output(Some(&target), &body)?;
+            return Ok(format!(
+                "Saved {} ({} question{}). It is part of your bank from now on; `cloudprep validate` counts it.\n",
+                target.display(),
+                new_ids.len(),
+                if new_ids.len() == 1 { "" } else { "s" }
+            ));
+        }
+        // Reopen with the problems on top; their line numbers count these lines too.
+        let shift = problems.len() + 1;
+        let mut header =
+            format!("{PROBLEM_MARK}cloudprep found problems; fix them and save again (these lines are ignored):\n");
+        for e in mine.iter() {
+            let line = e.line.map(|l| format!("line {}: ", l + shift)).unwrap_or_default();
+            let q = e.question.as_deref().map(|q| format!("{q}: ")).unwrap_or_default();
+            header.push_str(&format!("{PROBLEM_MARK}{line}{q}{}\n", e.message));
+        }
+        if mine.is_empty() {
+            for p in &problems {
+                header.push_str(&format!("{PROBLEM_MARK}{p}\n"));
+            }
+        }
+        let next = format!("{header}{body}");
+        std::fs::write(&draft, &next)?;
+        previous = next;
+    }
 }

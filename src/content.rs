@@ -95,19 +95,65 @@ struct SourceFile {
 
 /// Loads and validates the pack whose `code` matches `exam` (case-insensitive).
 pub fn load(source: &ContentSource, exam: &str) -> Loaded {
-    match locate_pack(source, exam) {
-        Ok(found) => {
-            let mut loaded = validate_pack(&found.files);
-            let mut errors = found.read_errors;
-            errors.append(&mut loaded.errors);
-            loaded.errors = errors;
-            loaded
+    load_merged(source, exam, None, None)
+}
+
+/// Where the learner's own questions for `exam` live under `user_root`:
+/// `<user_root>/<code in lower case>/questions/`.
+pub fn user_questions_dir(user_root: &Path, exam: &str) -> PathBuf {
+    user_root.join(exam.to_lowercase()).join("questions")
+}
+
+/// Loads the pack, adds the learner's own question files from `user_root` (if the folder
+/// exists) and, for `new-question`, one `extra` file (its label and text), then validates it
+/// all together: the same rules, and an id used twice names both files.
+pub fn load_merged(
+    source: &ContentSource,
+    exam: &str,
+    user_root: Option<&Path>,
+    extra: Option<(&str, &str)>,
+) -> Loaded {
+    let mut found = match locate_pack(source, exam) {
+        Ok(found) => found,
+        Err(e) => {
+            return Loaded {
+                pack: None,
+                errors: vec![e],
+            };
         }
-        Err(e) => Loaded {
-            pack: None,
-            errors: vec![e],
-        },
+    };
+    if let Some(root) = user_root {
+        let code = found
+            .files
+            .first()
+            .and_then(|f| peek_code(&f.bytes))
+            .unwrap_or_else(|| exam.to_string());
+        let qdir = user_questions_dir(root, &code);
+        if qdir.is_dir() {
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(&qdir)
+                .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            paths.sort();
+            for p in paths.into_iter().filter(|p| is_yaml(p)) {
+                let label = p.display().to_string();
+                match read_capped(&p, &label) {
+                    Ok(bytes) => found.files.push(SourceFile { rel: label, bytes }),
+                    Err(e) => found.read_errors.push(e),
+                }
+            }
+        }
     }
+    if let Some((label, text)) = extra {
+        found.files.push(SourceFile {
+            rel: label.to_string(),
+            bytes: text.as_bytes().to_vec(),
+        });
+    }
+    let mut loaded = validate_pack(&found.files);
+    let mut errors = found.read_errors;
+    errors.append(&mut loaded.errors);
+    loaded.errors = errors;
+    loaded
 }
 
 fn err(file: &str, line: Option<usize>, question: Option<&str>, message: impl Into<String>) -> ContentError {

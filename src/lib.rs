@@ -160,7 +160,10 @@ pub fn run(cli: Cli) -> Result<i32> {
             print!("{}", commands::reports_text(&store, &pack)?);
             Ok(0)
         }
-        Some(Command::NewQuestion { .. }) => commands::not_built("new-question"),
+        Some(Command::NewQuestion { skill }) => {
+            print!("{}", commands::new_question(g, &skill)?);
+            Ok(0)
+        }
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "cloudprep", &mut std::io::stdout());

@@ -270,6 +270,36 @@ pub fn drill_queue(
     out
 }
 
+/// Questions matching every word of `query` (case-insensitive) in their stem, options, tags,
+/// skill services, skill id or question id; the ones with the most hits in the stem first.
+pub fn search(pack: &Pack, query: &str) -> Vec<String> {
+    let terms: Vec<String> = query.split_whitespace().map(|t| t.to_lowercase()).collect();
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<(usize, usize, &str)> = Vec::new();
+    for (i, q) in pack.questions.iter().enumerate() {
+        let services = pack
+            .exam
+            .skill(&q.skill)
+            .map(|s| s.services.join(" "))
+            .unwrap_or_default();
+        let mut hay = format!("{} {} {} {} {}", q.id, q.skill, q.stem, q.tags.join(" "), services);
+        for o in &q.options {
+            hay.push(' ');
+            hay.push_str(&o.text);
+        }
+        let hay = hay.to_lowercase();
+        if terms.iter().all(|t| hay.contains(t.as_str())) {
+            let stem = q.stem.to_lowercase();
+            let score = terms.iter().map(|t| stem.matches(t.as_str()).count()).sum();
+            hits.push((score, i, &q.id));
+        }
+    }
+    hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    hits.into_iter().map(|(_, _, id)| id.to_string()).collect()
+}
+
 /// Whether a card is in a short-term step (learning or relearning).
 pub fn in_steps(c: &Card) -> bool {
     matches!(c.phase, CardPhase::Learning | CardPhase::Relearning)
@@ -390,6 +420,22 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(5);
         let q = drill_queue(&p, &m, &last_seen, 2, now, &mut rng);
         assert!(!q.contains(&skill_qs[0].id), "{q:?}");
+    }
+
+    #[test]
+    fn search_finds_all_words_anywhere() {
+        let p = pack();
+        let hits = search(&p, "composite ALARM");
+        assert!(!hits.is_empty());
+        for id in &hits {
+            let q = p.question(id).expect("hit exists");
+            let text = format!("{} {} {:?}", q.stem, q.tags.join(" "), q.options).to_lowercase();
+            assert!(text.contains("composite") && text.contains("alarm"), "{id}");
+        }
+        assert!(search(&p, "zzqqxx-nothing").is_empty());
+        assert!(search(&p, "   ").is_empty());
+        // Services of the skill count: every 5.3.5 question mentions a monitoring service.
+        assert!(search(&p, "5.3.5").len() >= 3);
     }
 
     #[test]

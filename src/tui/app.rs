@@ -115,6 +115,8 @@ pub enum Action {
     Filter(super::exam::ReviewFilter),
     /// Open the "report a problem with this question" note.
     ReportQuestion,
+    /// Open the bank search.
+    Search,
     /// Typing in a text field.
     Char(char),
     Backspace,
@@ -193,11 +195,27 @@ pub enum Effect {
     Quit,
 }
 
-/// The note being typed for a question report.
+/// A line of text being typed over the current screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportInput {
-    pub question_id: String,
+pub struct TextInput {
+    pub purpose: InputPurpose,
     pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputPurpose {
+    /// The note of a "wrong or unclear" report on this question.
+    Report(String),
+    /// A search of the bank.
+    Search,
+}
+
+/// The bank search results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchScreen {
+    pub query: String,
+    pub hits: Vec<String>,
+    pub cursor: usize,
 }
 
 /// Longest note kept with a question report.
@@ -355,6 +373,7 @@ pub enum Screen {
     Report(Box<super::exam::ReportScreen>),
     History(super::exam::HistoryScreen),
     Stats(Box<super::stats::StatsScreen>),
+    Search(SearchScreen),
 }
 
 pub struct App {
@@ -371,8 +390,8 @@ pub struct App {
     pub drill_count: usize,
     pub rng: StdRng,
     pub quit: bool,
-    /// The question-report note being typed, over any screen.
-    pub report_input: Option<ReportInput>,
+    /// Text being typed (a report note, a search), over any screen.
+    pub input: Option<TextInput>,
 }
 
 impl App {
@@ -390,7 +409,7 @@ impl App {
             drill_count: 10,
             rng: StdRng::seed_from_u64(seed),
             quit: false,
-            report_input: None,
+            input: None,
         }
     }
 
@@ -521,19 +540,34 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
         app.help = false;
         return Vec::new();
     }
-    if let Some(input) = &mut app.report_input {
+    if let Some(input) = &mut app.input {
         match action {
             Action::Char(c) if input.text.chars().count() < REPORT_NOTE_MAX => input.text.push(c),
             Action::Backspace => {
                 input.text.pop();
             }
-            Action::Back => app.report_input = None,
+            Action::Back => app.input = None,
             Action::Enter => {
-                let note = input.text.trim().to_string();
-                let question_id = input.question_id.clone();
-                app.report_input = None;
-                app.status = Some("Reported: thank you. `cloudprep reports` lists your reports.".to_string());
-                return vec![Effect::SaveReport { question_id, note }];
+                let text = input.text.trim().to_string();
+                let purpose = input.purpose.clone();
+                app.input = None;
+                match purpose {
+                    InputPurpose::Report(question_id) => {
+                        app.status = Some("Reported: thank you. `cloudprep reports` lists your reports.".to_string());
+                        return vec![Effect::SaveReport {
+                            question_id,
+                            note: text,
+                        }];
+                    }
+                    InputPurpose::Search => {
+                        let hits = session::search(&app.pack, &text);
+                        app.screen = Screen::Search(SearchScreen {
+                            query: text,
+                            hits,
+                            cursor: 0,
+                        });
+                    }
+                }
             }
             _ => {}
         }
@@ -541,11 +575,18 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     }
     if action == Action::ReportQuestion {
         if let Some(id) = current_question_id(app) {
-            app.report_input = Some(ReportInput {
-                question_id: id,
+            app.input = Some(TextInput {
+                purpose: InputPurpose::Report(id),
                 text: String::new(),
             });
         }
+        return Vec::new();
+    }
+    if action == Action::Search {
+        app.input = Some(TextInput {
+            purpose: InputPurpose::Search,
+            text: String::new(),
+        });
         return Vec::new();
     }
     if action == Action::Help {
@@ -578,12 +619,33 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
         Screen::Report(r) => super::exam::report_update(app, r, action, now),
         Screen::History(h) => super::exam::history_update(h, action),
         Screen::Stats(st) => super::stats::stats_update(*st, action),
+        Screen::Search(sr) => search_update(app, sr, action, now),
     };
     if effects.contains(&Effect::Quit) {
         app.quit = true;
     }
     app.screen = screen;
     effects
+}
+
+fn search_update(app: &mut App, mut sr: SearchScreen, action: Action, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
+    match action {
+        Action::Back => return (Screen::Home, vec![Effect::RefreshDashboard]),
+        Action::Up => sr.cursor = sr.cursor.saturating_sub(1),
+        Action::Down => sr.cursor = (sr.cursor + 1).min(sr.hits.len().saturating_sub(1)),
+        Action::PageUp => sr.cursor = sr.cursor.saturating_sub(10),
+        Action::PageDown => sr.cursor = (sr.cursor + 10).min(sr.hits.len().saturating_sub(1)),
+        Action::Enter => {
+            if let Some(id) = sr.hits.get(sr.cursor).cloned() {
+                let title = format!("search \"{}\"", sr.query);
+                app.start_study(Mode::Practice, title, vec![id], now);
+                let screen = std::mem::replace(&mut app.screen, Screen::Home);
+                return (screen, vec![]);
+            }
+        }
+        _ => {}
+    }
+    (Screen::Search(sr), vec![])
 }
 
 /// The question on screen, if any (study, exam, or an exam item under review).

@@ -18,7 +18,7 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
     if app.help {
         return Some(Action::Back);
     }
-    if app.report_input.is_some() {
+    if app.input.is_some() {
         return match key.code {
             KeyCode::Enter => Some(Action::Enter),
             KeyCode::Esc => Some(Action::Back),
@@ -29,6 +29,15 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
     }
     if key.code == KeyCode::Char('!') && super::app::current_question_id(app).is_some() {
         return Some(Action::ReportQuestion);
+    }
+    // Search the bank from the screens that have no question on them.
+    if key.code == KeyCode::Char('/')
+        && matches!(
+            app.screen,
+            Screen::Home | Screen::Picker(_) | Screen::Search(_) | Screen::Summary(_) | Screen::Notice(_)
+        )
+    {
+        return Some(Action::Search);
     }
     let common = match key.code {
         KeyCode::Char('?') => Some(Action::Help),
@@ -66,7 +75,7 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('p') => Some(Action::OfferPractice),
             _ => common,
         },
-        Screen::Picker(_) | Screen::Summary(_) | Screen::History(_) => common,
+        Screen::Picker(_) | Screen::Summary(_) | Screen::History(_) | Screen::Search(_) => common,
         Screen::Stats(_) => match key.code {
             KeyCode::Left | KeyCode::Char('h') => Some(Action::Left),
             KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Some(Action::Right),

@@ -114,6 +114,7 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         Screen::Report(r) => ev::report_title(r),
         Screen::History(_) => " History".to_string(),
         Screen::Stats(st) => super::stats::title(st),
+        Screen::Search(_) => " Search".to_string(),
     };
     f.render_widget(
         Paragraph::new(Line::styled(clip(&title, top.width as usize), theme.accent())),
@@ -131,6 +132,7 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         Screen::Report(r) => ev::report(r, theme, f, body),
         Screen::History(h) => ev::history(h, theme, f, body),
         Screen::Stats(st) => super::stats::render(st, theme, f, body),
+        Screen::Search(sr) => search_results(app, sr, theme, f, body),
     }
     if let Some(s) = &app.status {
         f.render_widget(Paragraph::new(Line::styled(format!(" {s}"), theme.bad())), status);
@@ -139,29 +141,73 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         Paragraph::new(Line::styled(format!(" {}", footer_keys(app)), theme.dim())),
         footer,
     );
-    if let Some(input) = &app.report_input {
-        report_input(input, theme, f, area);
+    if let Some(input) = &app.input {
+        text_input(input, theme, f, area);
     }
     if app.help {
         help(app, theme, f, area);
     }
 }
 
-fn report_input(input: &super::app::ReportInput, theme: Theme, f: &mut Frame, area: Rect) {
+fn text_input(input: &super::app::TextInput, theme: Theme, f: &mut Frame, area: Rect) {
     let w = 70u16.min(area.width);
     let inner = w.saturating_sub(4) as usize;
-    let mut lines = vec![
-        Line::styled(format!(" Report a problem with {}", input.question_id), theme.title()),
-        Line::raw(" What is wrong or unclear? (Enter saves, Esc cancels)"),
-        Line::raw(""),
-    ];
+    let (title, mut lines) = match &input.purpose {
+        super::app::InputPurpose::Report(id) => (
+            " Report ",
+            vec![
+                Line::styled(format!(" Report a problem with {id}"), theme.title()),
+                Line::raw(" What is wrong or unclear? (Enter saves, Esc cancels)"),
+                Line::raw(""),
+            ],
+        ),
+        super::app::InputPurpose::Search => (
+            " Search ",
+            vec![
+                Line::styled(" Search the bank: stem, options, tags, services, ids", theme.title()),
+                Line::raw(" Words to find, all of them (Enter searches, Esc cancels)"),
+                Line::raw(""),
+            ],
+        ),
+    };
     let text = format!("{}▏", input.text);
     for l in textwrap::wrap(&text, inner.max(10)) {
         lines.push(Line::styled(format!(" {l}"), theme.accent()));
     }
     let r = centered(area, w, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
-    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Report ")), r);
+    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(title)), r);
+}
+
+fn search_results(app: &App, sr: &super::app::SearchScreen, theme: Theme, f: &mut Frame, area: Rect) {
+    let w = area.width.saturating_sub(2) as usize;
+    let mut lines = Vec::new();
+    if sr.hits.is_empty() {
+        lines.push(Line::raw(format!(
+            " Nothing in the bank matches \"{}\". Press / to search again.",
+            sr.query
+        )));
+    }
+    let height = area.height.saturating_sub(2) as usize;
+    let top = sr.cursor.saturating_sub(height.saturating_sub(1));
+    for (i, id) in sr.hits.iter().enumerate().skip(top).take(height) {
+        let Some(q) = app.pack.question(id) else { continue };
+        let stem = q.stem.split_whitespace().collect::<Vec<_>>().join(" ");
+        let head = format!(" {:<7}", q.skill);
+        let text = clip(&format!("{head}{stem}"), w);
+        lines.push(if i == sr.cursor {
+            Line::styled(text, theme.selected())
+        } else {
+            Line::raw(text)
+        });
+    }
+    let title = format!(
+        " {} match{} for \"{}\" ",
+        sr.hits.len(),
+        if sr.hits.len() == 1 { "" } else { "es" },
+        sr.query
+    );
+    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(title)), area);
 }
 
 fn study_title(st: &Study) -> String {
@@ -181,7 +227,7 @@ fn study_title(st: &Study) -> String {
 /// The keys of the current screen, for the footer.
 pub fn footer_keys(app: &App) -> String {
     match &app.screen {
-        Screen::Home => "↑↓ move · Enter open · r p w e h s (see menu) · ? help · q quit".into(),
+        Screen::Home => "↑↓ move · Enter open · r p w e h s (see menu) · / search · ? help · q quit".into(),
         Screen::Picker(_) => "↑↓ move · Enter choose · Esc back · ? help".into(),
         Screen::Study(st) if st.current.outcome.is_some() => {
             let auto = st.current.outcome.as_ref().map(|o| o.auto.label()).unwrap_or("Good");
@@ -197,6 +243,7 @@ pub fn footer_keys(app: &App) -> String {
         Screen::Report(r) => ev::report_footer(r).into(),
         Screen::History(_) => "↑↓ move · Enter open the report · q back · ? help".into(),
         Screen::Stats(_) => super::stats::FOOTER.into(),
+        Screen::Search(_) => "↑↓ move · Enter practise this question · / search again · q back".into(),
     }
 }
 
@@ -599,6 +646,7 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             ("e", "mock exam"),
             ("h", "history of mock exams"),
             ("s", "stats"),
+            ("/", "search the bank"),
             ("q Esc", "quit"),
         ],
         Screen::Picker(_) => &[("↑↓ j k", "move"), ("Enter", "choose / start"), ("q Esc", "back")],
@@ -643,6 +691,12 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
         Screen::Stats(_) => &[
             ("← →", "previous / next page"),
             ("1-4", "go to a page"),
+            ("q Esc", "back"),
+        ],
+        Screen::Search(_) => &[
+            ("↑↓", "move"),
+            ("Enter", "practise the question"),
+            ("/", "search again"),
             ("q Esc", "back"),
         ],
     };

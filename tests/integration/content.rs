@@ -248,7 +248,10 @@ fn a_huge_file_is_refused_not_loaded() {
     std::fs::write(pack.join("questions/huge.yaml"), big).expect("write");
     let loaded = content::load(&ContentSource::Dir(dir.path().to_path_buf()), "TST-C01");
     assert!(
-        loaded.errors.iter().any(|e| e.file.ends_with("huge.yaml") && e.message.contains("the limit is")),
+        loaded
+            .errors
+            .iter()
+            .any(|e| e.file.ends_with("huge.yaml") && e.message.contains("the limit is")),
         "{:?}",
         loaded.errors
     );

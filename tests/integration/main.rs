@@ -2,6 +2,7 @@
 
 mod cli;
 mod content;
+mod ecosystem;
 mod exam;
 mod stats;
 mod study;

@@ -271,3 +271,41 @@ fn a_click_on_an_option_toggles_it() {
     };
     assert_eq!(cloudprep::tui::keys::map_mouse(&a, size, ev), Some(Action::Toggle(2)));
 }
+
+#[test]
+fn report_a_question_with_a_note() {
+    let mut a = studying(&["alarm-basic"]);
+    app::update(&mut a, Action::ReportQuestion, t0());
+    for c in "B too".chars() {
+        app::update(&mut a, Action::Char(c), t0());
+    }
+    app::update(&mut a, Action::Backspace, t0());
+    let eff = app::update(&mut a, Action::Enter, t0());
+    assert_eq!(
+        eff,
+        vec![Effect::SaveReport {
+            question_id: "alarm-basic".into(),
+            note: "B to".into()
+        }]
+    );
+    assert!(a.input.is_none());
+    assert!(matches!(a.screen, Screen::Study(_)), "the question stays on screen");
+}
+
+#[test]
+fn search_lists_hits_and_opens_one_as_practice() {
+    let mut a = app_with_dash();
+    app::update(&mut a, Action::Search, t0());
+    for c in "retention".chars() {
+        app::update(&mut a, Action::Char(c), t0());
+    }
+    app::update(&mut a, Action::Enter, t0());
+    let Screen::Search(sr) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!(sr.hits, vec!["logs-retention".to_string()]);
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("1 match for \"retention\""), "{text}");
+    app::update(&mut a, Action::Enter, t0());
+    assert_eq!(current(&a).question.id, "logs-retention");
+}

@@ -7,7 +7,10 @@ pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cloudprep"));
     c.env("NO_COLOR", "1")
         .env_remove("CLOUDPREP_DB")
-        .env_remove("CLOUDPREP_CONTENT");
+        .env_remove("CLOUDPREP_CONTENT")
+        // Keep the developer's own data and config (user content, config file) out of tests.
+        .env("XDG_DATA_HOME", "/nonexistent/cloudprep-tests/data")
+        .env("XDG_CONFIG_HOME", "/nonexistent/cloudprep-tests/config");
     c
 }
 
