@@ -35,6 +35,18 @@ struct File {
     practice_count: Option<i64>,
     drill_count: Option<i64>,
     exam: Option<ExamFile>,
+    keys: Option<KeysFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeysFile {
+    review: Option<String>,
+    practice: Option<String>,
+    drill: Option<String>,
+    exam: Option<String>,
+    history: Option<String>,
+    stats: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,7 +100,12 @@ pub struct Config {
     pub drill_count: Setting<usize>,
     pub exam_untimed: Setting<bool>,
     pub exam_extra_minutes: Setting<u32>,
+    /// Home-screen keys set in `[keys]`: (action name, key).
+    pub keys: Vec<(String, char)>,
 }
+
+/// Keys the app uses everywhere, which a home-menu override may not take.
+pub const RESERVED_KEYS: &[char] = &['q', '?', '/', 'j', 'k', '!'];
 
 /// The default config path: `<config dir>/cloudprep/config.toml`.
 pub fn default_path() -> Option<PathBuf> {
@@ -133,6 +150,7 @@ pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, String> {
         drill_count: Setting::default(10),
         exam_untimed: Setting::default(false),
         exam_extra_minutes: Setting::default(0),
+        keys: Vec::new(),
     };
     if let Some(r) = file.desired_retention {
         if !(0.70..=0.99).contains(&r) {
@@ -201,6 +219,50 @@ pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, String> {
             };
         }
     }
+    if let Some(k) = file.keys {
+        let defaults = [
+            ('r', "review"),
+            ('p', "practice"),
+            ('w', "drill"),
+            ('e', "exam"),
+            ('h', "history"),
+            ('s', "stats"),
+        ];
+        let given = [k.review, k.practice, k.drill, k.exam, k.history, k.stats];
+        let mut effective: Vec<(String, char)> = Vec::new();
+        for ((default, name), v) in defaults.iter().zip(given) {
+            let key = match v {
+                None => *default,
+                Some(text) => {
+                    let mut chars = text.chars();
+                    let (Some(ch), None) = (chars.next(), chars.next()) else {
+                        return Err(bad(
+                            &format!("keys.{name}"),
+                            format!("{text:?}"),
+                            "use a single character",
+                        ));
+                    };
+                    if RESERVED_KEYS.contains(&ch) || ch.is_ascii_digit() || ch.is_whitespace() {
+                        return Err(bad(
+                            &format!("keys.{name}"),
+                            format!("{text:?}"),
+                            "that key is taken by the app (q ? / j k ! digits and space are reserved)",
+                        ));
+                    }
+                    c.keys.push((name.to_string(), ch));
+                    ch
+                }
+            };
+            if let Some((other, _)) = effective.iter().find(|(_, c2)| *c2 == key) {
+                return Err(bad(
+                    &format!("keys.{name}"),
+                    format!("{key:?}"),
+                    &format!("keys.{other} uses it too"),
+                ));
+            }
+            effective.push((name.to_string(), key));
+        }
+    }
     if no_color {
         c.theme = Setting {
             value: Theme::None,
@@ -251,6 +313,18 @@ impl Config {
                 &self.exam_extra_minutes.source,
             ),
         ];
+        let mut rows = rows;
+        let keys_src = if self.keys.is_empty() {
+            Source::Default
+        } else {
+            Source::File(self.path.clone())
+        };
+        let keys: Vec<String> = self.keys.iter().map(|(n, c)| format!("{n}={c}")).collect();
+        let keys_value = if keys.is_empty() {
+            "r p w e h s".to_string()
+        } else {
+            keys.join(" ")
+        };
         let mut out = format!(
             "config file: {}{}\n",
             self.path.display(),
@@ -260,9 +334,10 @@ impl Config {
                 " (not present; defaults in use)"
             }
         );
-        for (k, v, s) in rows {
+        for (k, v, s) in rows.drain(..) {
             out.push_str(&format!("{k:<20} {v:<8} ({s})\n"));
         }
+        out.push_str(&format!("{:<20} {keys_value:<8} ({keys_src})\n", "keys"));
         out
     }
 }
@@ -312,6 +387,29 @@ mod tests {
         let (_d, p) = write("");
         let c = load(Some(&p), false).expect("an empty file is fine");
         assert_eq!(c.new_cards_per_day, Setting::default(20));
+    }
+
+    #[test]
+    fn key_overrides_are_checked() {
+        let (_d, p) = write("[keys]\nreview = \"v\"\n");
+        let c = load(Some(&p), false).expect("loads");
+        assert_eq!(c.keys, vec![("review".to_string(), 'v')]);
+        let (_d, p) = write("[keys]\nreview = \"q\"\n");
+        assert!(load(Some(&p), false).expect_err("reserved").contains("keys.review"));
+        let (_d, p) = write("[keys]\nstats = \"p\"\n");
+        assert!(
+            load(Some(&p), false)
+                .expect_err("clash")
+                .contains("keys.practice uses it too")
+        );
+        let (_d, p) = write("[keys]\ndrill = \"ww\"\n");
+        assert!(
+            load(Some(&p), false)
+                .expect_err("two chars")
+                .contains("single character")
+        );
+        let (_d, p) = write("[keys]\nfly = \"f\"\n");
+        assert!(load(Some(&p), false).expect_err("unknown").contains("fly"));
     }
 
     #[test]

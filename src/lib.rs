@@ -49,6 +49,7 @@ fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
         light: cfg.theme.value == config::Theme::Light,
         practice_count: cfg.practice_count.value,
         drill_count: cfg.drill_count.value,
+        keys: cfg.keys.clone(),
         exam_untimed: cfg.exam_untimed.value,
         exam_extra_minutes: cfg.exam_extra_minutes.value,
     };

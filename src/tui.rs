@@ -53,6 +53,8 @@ pub struct StudySettings {
     pub light: bool,
     pub practice_count: usize,
     pub drill_count: usize,
+    /// Home-menu key overrides from the config: (action name, key).
+    pub keys: Vec<(String, char)>,
     pub exam_untimed: bool,
     pub exam_extra_minutes: u32,
 }
@@ -695,6 +697,23 @@ pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
     app.light = shell.settings.light;
     app.practice_count = shell.settings.practice_count;
     app.drill_count = shell.settings.drill_count;
+    app.key_overrides = shell
+        .settings
+        .keys
+        .iter()
+        .filter_map(|(name, c)| {
+            let m = match name.as_str() {
+                "review" => app::MenuItem::Review,
+                "practice" => app::MenuItem::Practice,
+                "drill" => app::MenuItem::Drill,
+                "exam" => app::MenuItem::Exam,
+                "history" => app::MenuItem::History,
+                "stats" => app::MenuItem::Stats,
+                _ => return None,
+            };
+            Some((m, *c))
+        })
+        .collect();
     app.dash = shell.dashboard(now)?;
     let first = match start {
         Start::Home => vec![],

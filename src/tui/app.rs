@@ -35,7 +35,7 @@ pub struct Dashboard {
     pub seen: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MenuItem {
     Review,
     Practice,
@@ -392,6 +392,8 @@ pub struct App {
     pub quit: bool,
     /// Text being typed (a report note, a search), over any screen.
     pub input: Option<TextInput>,
+    /// Home-screen keys that the config file overrides.
+    pub key_overrides: Vec<(MenuItem, char)>,
 }
 
 impl App {
@@ -410,7 +412,17 @@ impl App {
             rng: StdRng::seed_from_u64(seed),
             quit: false,
             input: None,
+            key_overrides: Vec::new(),
         }
+    }
+
+    /// The key of a home-menu entry, after the config's overrides.
+    pub fn menu_key(&self, m: MenuItem) -> char {
+        self.key_overrides
+            .iter()
+            .find(|(x, _)| *x == m)
+            .map(|(_, c)| *c)
+            .unwrap_or_else(|| m.key())
     }
 
     /// Starts a study session on `queue` (question ids); unknown ids are skipped.

@@ -3,7 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::app::{Action, App, MenuItem, Screen};
+use super::app::{Action, App, MENU, MenuItem, Screen};
 use super::exam::ReviewFilter;
 use super::view::{self, Theme};
 use crate::srs::Rating;
@@ -50,15 +50,16 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         _ => None,
     };
     match &app.screen {
-        Screen::Home => match key.code {
-            KeyCode::Char('r') => Some(Action::Menu(MenuItem::Review)),
-            KeyCode::Char('p') => Some(Action::Menu(MenuItem::Practice)),
-            KeyCode::Char('w') => Some(Action::Menu(MenuItem::Drill)),
-            KeyCode::Char('e') => Some(Action::Menu(MenuItem::Exam)),
-            KeyCode::Char('h') => Some(Action::Menu(MenuItem::History)),
-            KeyCode::Char('s') => Some(Action::Menu(MenuItem::Stats)),
-            _ => common,
-        },
+        Screen::Home => {
+            let hit = MENU
+                .iter()
+                .filter(|m| **m != MenuItem::Quit)
+                .find(|m| key.code == KeyCode::Char(app.menu_key(**m)));
+            match hit {
+                Some(m) => Some(Action::Menu(*m)),
+                None => common,
+            }
+        }
         Screen::Study(st) if st.current.outcome.is_none() => match key.code {
             KeyCode::Char(c @ 'a'..='f') => Some(Action::Toggle(c as usize - 'a' as usize)),
             KeyCode::Char(c @ 'A'..='F') => Some(Action::Toggle(c as usize - 'A' as usize)),

@@ -227,7 +227,13 @@ fn study_title(st: &Study) -> String {
 /// The keys of the current screen, for the footer.
 pub fn footer_keys(app: &App) -> String {
     match &app.screen {
-        Screen::Home => "↑↓ move · Enter open · r p w e h s (see menu) · / search · ? help · q quit".into(),
+        Screen::Home => {
+            let keys: Vec<String> = MENU[..6].iter().map(|m| app.menu_key(*m).to_string()).collect();
+            format!(
+                "↑↓ move · Enter open · {} (see menu) · / search · ? help · q quit",
+                keys.join(" ")
+            )
+        }
         Screen::Picker(_) => "↑↓ move · Enter choose · Esc back · ? help".into(),
         Screen::Study(st) if st.current.outcome.is_some() => {
             let auto = st.current.outcome.as_ref().map(|o| o.auto.label()).unwrap_or("Good");
@@ -331,7 +337,7 @@ fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
                 super::app::MenuItem::Review => format!("  ({} due, {} new)", d.due_now, d.new_available),
                 _ => String::new(),
             };
-            let text = format!(" {}  {}{}", m.key(), m.label(), extra);
+            let text = format!(" {}  {}{}", app.menu_key(*m), m.label(), extra);
             if i == app.menu_index {
                 Line::styled(format!("›{text}"), theme.selected())
             } else {

@@ -48,6 +48,7 @@ pub fn shell(store: Store, pack: Pack) -> Shell {
             light: false,
             practice_count: 10,
             drill_count: 10,
+            keys: Vec::new(),
             exam_untimed: false,
             exam_extra_minutes: 0,
         },

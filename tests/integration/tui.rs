@@ -309,3 +309,16 @@ fn search_lists_hits_and_opens_one_as_practice() {
     app::update(&mut a, Action::Enter, t0());
     assert_eq!(current(&a).question.id, "logs-retention");
 }
+
+#[test]
+fn home_keys_follow_the_config_overrides() {
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    let mut a = app_with_dash();
+    a.key_overrides = vec![(app::MenuItem::Review, 'v')];
+    assert_eq!(map_key(&a, k('v')), Some(Action::Menu(app::MenuItem::Review)));
+    assert_eq!(map_key(&a, k('r')), None);
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("v  Review due cards"), "{text}");
+}
