@@ -89,6 +89,17 @@ pub enum Command {
     },
     /// The man page (roff) on standard output
     Man,
+    /// (development) Answer questions in a loop through the app's own save paths, printing
+    /// `ack review N` / `ack exam N` once each answer is committed; for crash tests
+    #[command(hide = true)]
+    DevAnswerLoop {
+        /// Answers to give (review answers and exam answers alternate)
+        #[arg(long, default_value_t = 1000)]
+        answers: u64,
+        /// Milliseconds to sleep between answers
+        #[arg(long, default_value_t = 0)]
+        pause_ms: u64,
+    },
     /// (development) Fill the database with a simulated learner's history
     #[command(hide = true)]
     DevGenerate {

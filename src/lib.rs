@@ -170,6 +170,11 @@ pub fn run(cli: Cli) -> Result<i32> {
             clap_complete::generate(shell, &mut cmd, "cloudprep", &mut std::io::stdout());
             Ok(0)
         }
+        Some(Command::DevAnswerLoop { answers, pause_ms }) => {
+            let (mut sh, _) = shell(g)?;
+            tui::dev_answer_loop(&mut sh, answers, pause_ms)?;
+            Ok(0)
+        }
         Some(Command::DevGenerate {
             reviews,
             days,
