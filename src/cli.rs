@@ -100,6 +100,16 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         pause_ms: u64,
     },
+    /// (development) Write a synthetic bank of N questions (copies of the pack's, new ids) as a
+    /// content tree, for benchmarks
+    #[command(hide = true)]
+    DevGenerateBank {
+        #[arg(long, default_value_t = 10_000)]
+        questions: usize,
+        /// Output folder (created); it receives <pack>/exam.yaml and <pack>/questions/*.yaml
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// (development) Fill the database with a simulated learner's history
     #[command(hide = true)]
     DevGenerate {

@@ -689,10 +689,10 @@ pub fn export_csv(store: &Store, code: &str) -> Result<String> {
 pub fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<()> {
     use std::io::Write;
     match path {
-        None => {
-            std::io::stdout().write_all(text.as_bytes())?;
-            Ok(())
-        }
+        None => match std::io::stdout().lock().write_all(text.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+            _ => Ok(()),
+        },
         Some(p) => {
             let dir = p
                 .parent()

@@ -1033,3 +1033,98 @@ pub fn coverage(pack: &Pack) -> Coverage {
     }
     c
 }
+
+/// Writes a synthetic bank of `n` questions — the pack's own, copied round-robin with new ids
+/// (`<id>-s<k>`) — as a content tree under `out`, 100 questions a file. For benchmarks and
+/// scale tests; the text is the pack's exam.yaml and questions re-serialised.
+pub fn write_synthetic_bank(pack: &Pack, n: usize, out: &Path) -> Result<String, String> {
+    use serde::Serialize;
+    #[derive(Serialize)]
+    struct Opt<'a> {
+        text: &'a str,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        correct: bool,
+        why: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Ref<'a> {
+        title: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        url: Option<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct Q<'a> {
+        id: String,
+        skill: &'a str,
+        kind: &'a str,
+        difficulty: u8,
+        stem: &'a str,
+        options: Vec<Opt<'a>>,
+        explanation: &'a str,
+        references: Vec<Ref<'a>>,
+        tags: &'a [String],
+    }
+    #[derive(Serialize)]
+    struct File<'a> {
+        questions: Vec<Q<'a>>,
+    }
+    if pack.questions.is_empty() {
+        return Err("the pack has no questions to copy".into());
+    }
+    let dir = out.join(pack.exam.code.to_lowercase());
+    let qdir = dir.join("questions");
+    std::fs::create_dir_all(&qdir).map_err(|e| format!("cannot create {}: {e}", qdir.display()))?;
+    let exam = EMBEDDED
+        .dirs()
+        .filter_map(|d| d.get_file(d.path().join("exam.yaml")))
+        .find(|f| peek_code(f.contents()).is_some_and(|c| c.eq_ignore_ascii_case(&pack.exam.code)))
+        .map(|f| f.contents().to_vec())
+        .ok_or_else(|| "the pack's exam.yaml is not built in".to_string())?;
+    std::fs::write(dir.join("exam.yaml"), exam).map_err(|e| e.to_string())?;
+    let mut chunk = Vec::new();
+    let mut file_no = 0;
+    for i in 0..n {
+        let q = &pack.questions[i % pack.questions.len()];
+        chunk.push(Q {
+            id: format!("{}-s{}", q.id, i / pack.questions.len()),
+            skill: &q.skill,
+            kind: match q.kind {
+                Kind::Single => "single",
+                Kind::Multiple => "multiple",
+            },
+            difficulty: q.difficulty,
+            stem: &q.stem,
+            options: q
+                .options
+                .iter()
+                .map(|o| Opt {
+                    text: &o.text,
+                    correct: o.correct,
+                    why: &o.why,
+                })
+                .collect(),
+            explanation: &q.explanation,
+            references: q
+                .references
+                .iter()
+                .map(|r| Ref {
+                    title: &r.title,
+                    url: r.url.as_deref(),
+                })
+                .collect(),
+            tags: &q.tags,
+        });
+        if chunk.len() == 100 || i + 1 == n {
+            let text = serde_yaml::to_string(&File {
+                questions: std::mem::take(&mut chunk),
+            })
+            .map_err(|e| e.to_string())?;
+            std::fs::write(qdir.join(format!("bank-{file_no:04}.yaml")), text).map_err(|e| e.to_string())?;
+            file_no += 1;
+        }
+    }
+    Ok(format!(
+        "Wrote {n} questions in {file_no} files under {}\n",
+        dir.display()
+    ))
+}

@@ -34,6 +34,17 @@ use chrono::Utc;
 use cli::{Cli, Command};
 use commands::UserError;
 
+/// Writes to standard output. A closed pipe (`cloudprep stats | head`) is not an error: the
+/// reader has what it wanted.
+fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 /// Opens what the study commands need: config, content, store, scheduler.
 fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -79,7 +90,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Validate { json }) => {
             let mut out = String::new();
             let code = commands::validate(g, json, &mut out)?;
-            print!("{out}");
+            emit(&out)?;
             Ok(code)
         }
         Some(Command::Stats { json }) => {
@@ -87,16 +98,16 @@ pub fn run(cli: Cli) -> Result<i32> {
             let store = commands::open_store(g)?;
             let s = commands::stats(&store, &pack, now)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&s)?);
+                emit(&(serde_json::to_string_pretty(&s)? + "\n"))?;
             } else {
-                print!("{}", commands::stats_text(&s, &pack));
+                emit(&commands::stats_text(&s, &pack))?;
             }
             Ok(0)
         }
         Some(Command::Config) => {
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let cfg = config::load(g.config.as_deref(), no_color).map_err(UserError)?;
-            print!("{}", cfg.describe());
+            emit(&cfg.describe())?;
             Ok(0)
         }
         None => run_tui(g, |_, _| Ok(tui::Start::Home)),
@@ -152,27 +163,34 @@ pub fn run(cli: Cli) -> Result<i32> {
             let store = commands::open_store(g)?;
             let mut out = String::new();
             commands::optimize(&store, &pack.exam.code, &mut out)?;
-            print!("{out}");
+            emit(&out)?;
             Ok(0)
         }
         Some(Command::Reports) => {
             let pack = commands::load_pack(g)?;
             let store = commands::open_store(g)?;
-            print!("{}", commands::reports_text(&store, &pack)?);
+            emit(&commands::reports_text(&store, &pack)?)?;
             Ok(0)
         }
         Some(Command::NewQuestion { skill }) => {
-            print!("{}", commands::new_question(g, &skill)?);
+            emit(&commands::new_question(g, &skill)?)?;
             Ok(0)
         }
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "cloudprep", &mut std::io::stdout());
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "cloudprep", &mut buf);
+            emit(&String::from_utf8_lossy(&buf))?;
             Ok(0)
         }
         Some(Command::DevAnswerLoop { answers, pause_ms }) => {
             let (mut sh, _) = shell(g)?;
             tui::dev_answer_loop(&mut sh, answers, pause_ms)?;
+            Ok(0)
+        }
+        Some(Command::DevGenerateBank { questions, out }) => {
+            let pack = commands::load_pack(g)?;
+            emit(&content::write_synthetic_bank(&pack, questions, &out).map_err(UserError)?)?;
             Ok(0)
         }
         Some(Command::DevGenerate {
@@ -183,17 +201,16 @@ pub fn run(cli: Cli) -> Result<i32> {
         }) => {
             let pack = commands::load_pack(g)?;
             let mut store = commands::open_store(g)?;
-            print!(
-                "{}",
-                commands::dev_generate(&mut store, &pack, reviews, days, exams, seed, now)?
-            );
+            emit(&commands::dev_generate(
+                &mut store, &pack, reviews, days, exams, seed, now,
+            )?)?;
             Ok(0)
         }
         Some(Command::Man) => {
             let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
             let mut out = Vec::new();
             man.render(&mut out)?;
-            std::io::Write::write_all(&mut std::io::stdout(), &out)?;
+            emit(&String::from_utf8_lossy(&out))?;
             Ok(0)
         }
     }

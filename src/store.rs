@@ -14,7 +14,10 @@ pub use crate::model::Mode;
 use crate::srs::{Card, CardPhase, Rating};
 
 /// The migrations, in order; the schema version is their count.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/0001_init.sql")),
+    ("0002_aggregates", include_str!("../migrations/0002_aggregates.sql")),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 const BUSY_TIMEOUT_MS: u64 = 5_000;
@@ -341,7 +344,7 @@ impl Store {
     }
 
     pub fn count_reviews(&self, exam: &str) -> Result<i64> {
-        self.scalar("SELECT COUNT(*) FROM reviews WHERE exam = ?1", params![exam])
+        self.scalar("SELECT SUM(answered) FROM skill_totals WHERE exam = ?1", params![exam])
     }
 
     pub fn count_reviews_since(&self, exam: &str, since: DateTime<Utc>) -> Result<i64> {
@@ -354,8 +357,7 @@ impl Store {
     /// New cards introduced (first answered) since `since`.
     pub fn count_new_since(&self, exam: &str, since: DateTime<Utc>) -> Result<i64> {
         self.scalar(
-            "SELECT COUNT(*) FROM (SELECT question_id FROM reviews WHERE exam = ?1
-             GROUP BY question_id HAVING MIN(reviewed_at) >= ?2)",
+            "SELECT COUNT(*) FROM question_totals WHERE exam = ?1 AND first_at >= ?2",
             params![exam, ms(since)],
         )
     }
@@ -366,7 +368,7 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT DISTINCT (reviewed_at + ?2 * 1000) / 86400000 AS d FROM reviews
+                "SELECT DISTINCT (hour * 3600 + ?2) / 86400 AS d FROM hour_totals
                  WHERE exam = ?1 ORDER BY d DESC LIMIT ?3",
             )
             .map_err(|e| self.err(e))?;
@@ -408,7 +410,7 @@ impl Store {
     pub fn answers_by_skill(&self, exam: &str) -> Result<Vec<(String, i64, i64)>> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT skill, COUNT(*), SUM(correct) FROM reviews WHERE exam = ?1 GROUP BY skill")
+            .prepare_cached("SELECT skill, answered, correct FROM skill_totals WHERE exam = ?1")
             .map_err(|e| self.err(e))?;
         let rows = st
             .query_map([exam], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -417,24 +419,36 @@ impl Store {
     }
 
     /// The last `per_skill` answers of every skill, newest first within a skill:
-    /// (skill, reviewed_at, correct, mode).
+    /// (skill, reviewed_at, correct, mode). One indexed query per skill, no scan.
     pub fn recent_by_skill(&self, exam: &str, per_skill: usize) -> Result<Vec<SkillAnswer>> {
+        let skills: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT skill FROM skill_totals WHERE exam = ?1 ORDER BY skill")
+                .map_err(|e| self.err(e))?;
+            let rows = st.query_map([exam], |r| r.get(0)).map_err(|e| self.err(e))?;
+            rows.collect::<rusqlite::Result<Vec<String>>>()
+                .map_err(|e| self.err(e))?
+        };
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT skill, reviewed_at, correct, mode FROM (
-                   SELECT skill, reviewed_at, correct, mode,
-                          ROW_NUMBER() OVER (PARTITION BY skill ORDER BY reviewed_at DESC, id DESC) AS n
-                   FROM reviews WHERE exam = ?1)
-                 WHERE n <= ?2 ORDER BY skill, reviewed_at DESC",
+                "SELECT skill, reviewed_at, correct, mode FROM reviews
+                 WHERE exam = ?1 AND skill = ?2 ORDER BY reviewed_at DESC LIMIT ?3",
             )
             .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map(params![exam, per_skill as i64], |r| {
-                Ok((r.get(0)?, from_ms(r.get(1)?), r.get::<_, i64>(2)? != 0, r.get(3)?))
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+        let mut out = Vec::new();
+        for skill in skills {
+            let rows = st
+                .query_map(params![exam, skill, per_skill as i64], |r| {
+                    Ok((r.get(0)?, from_ms(r.get(1)?), r.get::<_, i64>(2)? != 0, r.get(3)?))
+                })
+                .map_err(|e| self.err(e))?;
+            for row in rows {
+                out.push(row.map_err(|e| self.err(e))?);
+            }
+        }
+        Ok(out)
     }
 
     /// The most recent `limit` answers, newest first: (skill, reviewed_at, correct, mode).
@@ -457,8 +471,8 @@ impl Store {
     /// Reviews per local day since `since`: (day number, count).
     pub fn reviews_per_day(&self, exam: &str, since: DateTime<Utc>, offset_secs: i64) -> Result<Vec<(i64, i64)>> {
         self.day_counts(
-            "SELECT (reviewed_at + ?3 * 1000) / 86400000 AS d, COUNT(*) FROM reviews
-             WHERE exam = ?1 AND reviewed_at >= ?2 GROUP BY d",
+            "SELECT (hour * 3600 + ?3) / 86400 AS d, SUM(answered) FROM hour_totals
+             WHERE exam = ?1 AND hour >= ?2 / 3600000 GROUP BY d",
             exam,
             ms(since),
             offset_secs,
@@ -507,31 +521,30 @@ impl Store {
         Ok(out)
     }
 
-    /// The median time spent answering (practice, review and drill answers with a time).
+    /// The median time spent answering, over the most recent 2,000 timed answers (practice,
+    /// review and drill; exam items have no per-item time).
     pub fn median_answer_ms(&self, exam: &str) -> Result<Option<i64>> {
-        let n = self.scalar(
-            "SELECT COUNT(*) FROM reviews WHERE exam = ?1 AND mode != 'exam' AND elapsed_ms > 0",
-            params![exam],
-        )?;
-        if n == 0 {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT elapsed_ms FROM reviews WHERE exam = ?1 AND mode != 'exam' AND elapsed_ms > 0
+                 ORDER BY reviewed_at DESC LIMIT 2000",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st.query_map([exam], |r| r.get::<_, i64>(0)).map_err(|e| self.err(e))?;
+        let mut v = rows.collect::<rusqlite::Result<Vec<i64>>>().map_err(|e| self.err(e))?;
+        if v.is_empty() {
             return Ok(None);
         }
-        self.conn
-            .query_row(
-                "SELECT elapsed_ms FROM reviews WHERE exam = ?1 AND mode != 'exam' AND elapsed_ms > 0
-                 ORDER BY elapsed_ms LIMIT 1 OFFSET ?2",
-                params![exam, n / 2],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))
+        v.sort_unstable();
+        Ok(Some(v[v.len() / 2]))
     }
 
     /// When each question was last answered (any mode).
     pub fn last_seen(&self, exam: &str) -> Result<Vec<(String, DateTime<Utc>)>> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT question_id, MAX(reviewed_at) FROM reviews WHERE exam = ?1 GROUP BY question_id")
+            .prepare_cached("SELECT question_id, last_at FROM question_totals WHERE exam = ?1")
             .map_err(|e| self.err(e))?;
         let rows = st
             .query_map([exam], |r| Ok((r.get(0)?, from_ms(r.get(1)?))))
@@ -954,6 +967,74 @@ mod tests {
         std::fs::write(&p, b"this is not sqlite at all, just some text that is long enough").expect("write");
         let e = Store::open(&p).err().expect("must fail");
         assert!(matches!(e, StoreError::NotADatabase { .. }), "{e}");
+    }
+
+    /// The running totals kept by triggers (0002) agree with the review log, whether the
+    /// reviews came before the migration (backfill) or after it (triggers).
+    #[test]
+    fn totals_match_the_review_log() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("t.db");
+        let row = |i: i64| ReviewRow {
+            question_id: format!("q{}", i % 7),
+            skill: format!("1.1.{}", i % 3 + 1),
+            difficulty: (i % 3 + 1) as u8,
+            reviewed_at: from_ms(1_700_000_000_000 + i * 1_800_000),
+            rating: Rating::Good,
+            correct: i % 4 != 0,
+            mode: "review".into(),
+            elapsed_ms: 1000,
+            chosen: vec![0],
+            exam_id: None,
+        };
+        {
+            // A version-1 database with history, as an older cloudprep left it.
+            let c = Connection::open(&p).expect("open");
+            c.execute_batch(MIGRATIONS[0].1).expect("v1");
+            c.pragma_update(None, "user_version", 1).expect("version");
+            for i in 0..50 {
+                let r = row(i);
+                c.execute(
+                    "INSERT INTO reviews (exam, question_id, skill, difficulty, reviewed_at, rating, correct, mode)
+                     VALUES ('X', ?1, ?2, ?3, ?4, 3, ?5, 'review')",
+                    params![
+                        r.question_id,
+                        r.skill,
+                        i64::from(r.difficulty),
+                        ms(r.reviewed_at),
+                        r.correct as i64
+                    ],
+                )
+                .expect("insert");
+            }
+        }
+        let mut s = Store::open(&p).expect("migrates");
+        assert_eq!(s.user_version().expect("v"), SCHEMA_VERSION);
+        for i in 50..80 {
+            s.record_answer("X", &row(i), &Card::new(&row(i).question_id, row(i).reviewed_at))
+                .expect("save");
+        }
+        assert_eq!(s.count_reviews("X").expect("n"), 80);
+        let totals: i64 = s.answers_by_skill("X").expect("skills").iter().map(|t| t.1).sum();
+        assert_eq!(totals, 80);
+        let right: i64 = s.answers_by_skill("X").expect("skills").iter().map(|t| t.2).sum();
+        assert_eq!(right, (0..80).filter(|i| i % 4 != 0).count() as i64);
+        let last = s.last_seen("X").expect("last");
+        assert_eq!(last.len(), 7);
+        let q0 = last.iter().find(|(q, _)| q == "q0").expect("q0").1;
+        assert_eq!(q0, row(77).reviewed_at);
+        let by_d = s.accuracy_by_difficulty("X").expect("d");
+        assert_eq!(by_d.iter().map(|x| x.0).sum::<i64>(), 80);
+        let days: i64 = s
+            .reviews_per_day("X", from_ms(0), 0)
+            .expect("days")
+            .iter()
+            .map(|x| x.1)
+            .sum();
+        assert_eq!(days, 80);
+        assert_eq!(s.count_new_since("X", from_ms(0)).expect("new"), 7);
+        let recent = s.recent_by_skill("X", 5).expect("recent");
+        assert_eq!(recent.len(), 15);
     }
 
     #[test]

@@ -126,3 +126,28 @@ fn bad_exam_flags_exit_1_with_a_clear_line() {
     assert_one_line_error(&run(&["exam", "--seed", "abc"]), "--seed \"abc\"");
     assert_one_line_error(&run(&["exam", "--extra-minutes", "121"]), "--extra-minutes \"121\"");
 }
+
+/// `cloudprep ... | head` closes the pipe early: no panic, no error.
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("p.db");
+    for args in [vec!["validate"], vec!["man"], vec!["stats", "--json"]] {
+        let mut child = crate::util::bin()
+            .arg("--db")
+            .arg(&db)
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("wait");
+        assert_no_panic(&o);
+        assert!(
+            o.status.success() || o.status.code() == Some(141),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
