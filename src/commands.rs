@@ -52,9 +52,19 @@ pub fn user_content_root() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|b| b.data_dir().join("cloudprep").join("content"))
 }
 
-/// The pack with the learner's own questions merged in.
+/// Where parsed content trees are cached: `<cache dir>/cloudprep`.
+pub fn cache_root() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|b| b.cache_dir().join("cloudprep"))
+}
+
+/// The pack with the learner's own questions merged in (from the cache when unchanged).
 pub fn load_all(g: &Global) -> content::Loaded {
-    content::load_merged(&source(g), &g.exam, user_content_root().as_deref(), None)
+    content::load_cached(
+        &source(g),
+        &g.exam,
+        user_content_root().as_deref(),
+        cache_root().as_deref(),
+    )
 }
 
 /// Loads the pack, or fails with every content error (one per line).

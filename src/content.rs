@@ -17,6 +17,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_yaml::Value;
 
@@ -96,6 +97,85 @@ struct SourceFile {
 /// Loads and validates the pack whose `code` matches `exam` (case-insensitive).
 pub fn load(source: &ContentSource, exam: &str) -> Loaded {
     load_merged(source, exam, None, None)
+}
+
+/// Bumped when the cached form of a pack changes.
+const CACHE_FORMAT: u32 = 1;
+
+/// A fingerprint of a content tree on disk for `exam` plus the learner's folder: every file's
+/// path, size and modification time (nanoseconds), the exam code, this build's version and the
+/// cache format. Reading metadata only keeps an unchanged tree fast to recognise; an edit
+/// changes the size or the modification time.
+fn fingerprint(root: &Path, exam: &str, user_root: Option<&Path>) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (CACHE_FORMAT, env!("CARGO_PKG_VERSION"), exam.to_lowercase()).hash(&mut h);
+    let mut dirs: Vec<PathBuf> = vec![root.to_path_buf()];
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    subdirs.sort();
+    for d in subdirs {
+        dirs.push(d.join("questions"));
+        dirs.push(d);
+    }
+    if let Some(u) = user_root {
+        dirs.push(user_questions_dir(u, exam));
+    }
+    for d in dirs {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let mut entries: Vec<(PathBuf, std::fs::Metadata)> = rd
+            .filter_map(|e| e.ok())
+            .filter_map(|e| Some((e.path(), e.metadata().ok()?)))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (p, m) in entries {
+            if m.is_dir() && !is_yaml(&p) {
+                continue;
+            }
+            let mtime = m
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_nanos();
+            (p, m.len(), mtime, m.is_dir()).hash(&mut h);
+        }
+    }
+    Some(h.finish())
+}
+
+/// Loads like [`load_merged`], keeping a valid pack from a folder on disk in `cache_dir` so
+/// that an unchanged tree is not parsed again. The built-in content is compiled in and fast
+/// to load, so it is not cached. A cache that cannot be read or written is simply ignored.
+pub fn load_cached(source: &ContentSource, exam: &str, user_root: Option<&Path>, cache_dir: Option<&Path>) -> Loaded {
+    let (ContentSource::Dir(root), Some(cache_dir)) = (source, cache_dir) else {
+        return load_merged(source, exam, user_root, None);
+    };
+    let Some(key) = fingerprint(root, exam, user_root) else {
+        return load_merged(source, exam, user_root, None);
+    };
+    let file = cache_dir.join(format!("content-{key:016x}.bin"));
+    if let Ok(bytes) = std::fs::read(&file)
+        && let Ok(pack) = postcard::from_bytes::<Pack>(&bytes)
+    {
+        return Loaded {
+            pack: Some(pack),
+            errors: Vec::new(),
+        };
+    }
+    let loaded = load_merged(source, exam, user_root, None);
+    if let (true, Some(pack)) = (loaded.errors.is_empty(), &loaded.pack)
+        && let Ok(bytes) = postcard::to_allocvec(pack)
+        && std::fs::create_dir_all(cache_dir).is_ok()
+        && let Ok(mut tmp) = tempfile::NamedTempFile::new_in(cache_dir)
+        && std::io::Write::write_all(&mut tmp, &bytes).is_ok()
+    {
+        let _ = tmp.persist(&file);
+    }
+    loaded
 }
 
 /// Where the learner's own questions for `exam` live under `user_root`:
@@ -361,10 +441,38 @@ fn validate_pack(files: &[SourceFile]) -> Loaded {
         return Loaded { pack: None, errors };
     };
     let exam = parse_exam(exam_file, &mut errors);
-    let mut questions = Vec::new();
+    // Files are parsed in parallel, then merged in file order, which keeps the messages in a
+    // stable order and finds ids used twice across files.
+    let parsed: Vec<(Vec<Parsed>, Vec<ContentError>)> = question_files
+        .par_iter()
+        .map(|f| {
+            let mut qs = Vec::new();
+            let mut errs = Vec::new();
+            parse_questions(f, exam.as_ref(), &mut qs, &mut errs);
+            (qs, errs)
+        })
+        .collect();
+    let mut questions = Vec::with_capacity(parsed.iter().map(|p| p.0.len()).sum());
     let mut seen: HashMap<String, (String, usize)> = HashMap::new();
-    for f in question_files {
-        parse_questions(f, exam.as_ref(), &mut seen, &mut questions, &mut errors);
+    for (qs, mut errs) in parsed {
+        errors.append(&mut errs);
+        for p in qs {
+            let q = p.question;
+            if let Some((other_file, other_line)) = seen.get(&q.id) {
+                errors.push(err(
+                    &q.file,
+                    p.id_line,
+                    Some(&q.id),
+                    format!(
+                        "id {} is already used at {other_file}:{other_line}; ids are unique in the pack",
+                        q.id
+                    ),
+                ));
+            } else {
+                seen.insert(q.id.clone(), (q.file.clone(), p.start_line));
+            }
+            questions.push(q);
+        }
     }
     Loaded {
         pack: exam.map(|exam| Pack { exam, questions }),
@@ -593,13 +701,16 @@ const QUESTION_KEYS: &[&str] = &[
     "tags",
 ];
 
-fn parse_questions(
-    f: &SourceFile,
-    exam: Option<&Exam>,
-    seen: &mut HashMap<String, (String, usize)>,
-    out: &mut Vec<Question>,
-    errors: &mut Vec<ContentError>,
-) {
+/// A question as parsed from its file, with the lines that messages about it point to.
+struct Parsed {
+    question: Question,
+    id_line: Option<usize>,
+    start_line: usize,
+}
+
+/// Parses and checks one question file on its own (files are parsed in parallel); what
+/// depends on other files (ids used twice) is checked when the results are merged.
+fn parse_questions(f: &SourceFile, exam: Option<&Exam>, out: &mut Vec<Parsed>, errors: &mut Vec<ContentError>) {
     let Some(text) = decode(f, errors) else { return };
     let doc: Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
@@ -609,7 +720,7 @@ fn parse_questions(
         }
     };
     let lines = Lines::new(text);
-    let Value::Mapping(map) = doc else {
+    let Value::Mapping(mut map) = doc else {
         let what = if doc.is_null() {
             "is empty"
         } else {
@@ -634,7 +745,7 @@ fn parse_questions(
             ));
         }
     }
-    let items = match map.get("questions") {
+    let items = match map.remove("questions") {
         Some(Value::Sequence(s)) => s,
         Some(Value::Null) | None => {
             errors.push(err(
@@ -660,12 +771,12 @@ fn parse_questions(
         0,
         lines.len(),
     );
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.into_iter().enumerate() {
         let (start, end) = spans.get(i).copied().unwrap_or((0, lines.len()));
         let line = Some(start + 1);
         let id_guess = item.get("id").and_then(Value::as_str).map(str::to_string);
         let qid = id_guess.as_deref();
-        let raw: RawQuestion = match serde_yaml::from_value(item.clone()) {
+        let raw: RawQuestion = match serde_yaml::from_value(item) {
             Ok(r) => r,
             Err(e) => {
                 let msg = e.to_string();
@@ -688,17 +799,7 @@ fn parse_questions(
         {
             bad(key_line("id"), format!("id {:?} may use only a-z, 0-9 and -", raw.id));
         }
-        if let Some((other_file, other_line)) = seen.get(&raw.id) {
-            bad(
-                key_line("id"),
-                format!(
-                    "id {} is already used at {other_file}:{other_line}; ids are unique in the pack",
-                    raw.id
-                ),
-            );
-        } else {
-            seen.insert(raw.id.clone(), (f.rel.clone(), start + 1));
-        }
+        let id_line = key_line("id");
         if let Some(exam) = exam
             && exam.skill(&raw.skill).is_none()
         {
@@ -719,10 +820,11 @@ fn parse_questions(
         let opt_header = lines.find_key(start, end, "options").map(|l| l - 1);
         let opt_spans = lines.list_items(opt_header, start, end);
         let mut options = Vec::new();
-        for (j, v) in raw.options.iter().enumerate() {
+        let n = raw.options.len();
+        for (j, v) in raw.options.into_iter().enumerate() {
             let (os, oe) = opt_spans.get(j).copied().unwrap_or((start, end));
             let oline = Some(os + 1);
-            match serde_yaml::from_value::<QOption>(v.clone()) {
+            match serde_yaml::from_value::<QOption>(v) {
                 Ok(o) => {
                     if o.text.trim().is_empty() {
                         bad(
@@ -754,7 +856,6 @@ fn parse_questions(
                 );
             }
         }
-        let n = raw.options.len();
         let correct = options.iter().filter(|o| o.correct).count();
         if options.len() == n {
             match raw.kind {
@@ -794,8 +895,8 @@ fn parse_questions(
         if raw.references.is_empty() {
             bad(key_line("references"), "needs at least one reference".to_string());
         }
-        for (j, v) in raw.references.iter().enumerate() {
-            match serde_yaml::from_value::<Reference>(v.clone()) {
+        for (j, v) in raw.references.into_iter().enumerate() {
+            match serde_yaml::from_value::<Reference>(v) {
                 Ok(r) => {
                     if r.title.trim().is_empty() {
                         bad(
@@ -819,17 +920,21 @@ fn parse_questions(
                 ),
             }
         }
-        out.push(Question {
-            id: raw.id,
-            skill: raw.skill,
-            kind: raw.kind,
-            difficulty: raw.difficulty.clamp(0, 255) as u8,
-            stem: raw.stem,
-            options,
-            explanation: raw.explanation,
-            references,
-            tags: raw.tags,
-            file: f.rel.clone(),
+        out.push(Parsed {
+            question: Question {
+                id: raw.id,
+                skill: raw.skill,
+                kind: raw.kind,
+                difficulty: raw.difficulty.clamp(0, 255) as u8,
+                stem: raw.stem,
+                options,
+                explanation: raw.explanation,
+                references,
+                tags: raw.tags,
+                file: f.rel.clone(),
+            },
+            id_line,
+            start_line: start + 1,
         });
     }
 }

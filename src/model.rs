@@ -3,16 +3,16 @@
 //! Pure data with serde derives (the YAML specifics live in [`crate::content`]); nothing here
 //! knows about files, the database or the terminal.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One exam pack: its blueprint and its questions, validated.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pack {
     pub exam: Exam,
     pub questions: Vec<Question>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exam {
     pub code: String,
@@ -21,7 +21,7 @@ pub struct Exam {
     pub domains: Vec<Domain>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Format {
     pub questions: u32,
@@ -32,7 +32,7 @@ pub struct Format {
     pub score_max: u32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Domain {
     pub id: String,
@@ -41,7 +41,7 @@ pub struct Domain {
     pub tasks: Vec<Task>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Task {
     pub id: String,
@@ -49,7 +49,7 @@ pub struct Task {
     pub skills: Vec<Skill>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Skill {
     pub id: String,
@@ -58,14 +58,14 @@ pub struct Skill {
     pub services: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Single,
     Multiple,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     pub id: String,
     pub skill: String,
@@ -80,7 +80,7 @@ pub struct Question {
     pub file: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QOption {
     pub text: String,
@@ -89,7 +89,7 @@ pub struct QOption {
     pub why: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     pub title: String,

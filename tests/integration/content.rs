@@ -256,3 +256,55 @@ fn a_huge_file_is_refused_not_loaded() {
         loaded.errors
     );
 }
+
+/// An unchanged tree on disk is loaded from the cache; any edit is seen at once.
+#[test]
+fn the_content_cache_is_used_and_invalidated() {
+    let tree = tempfile::tempdir().expect("tempdir");
+    let cache = tempfile::tempdir().expect("tempdir");
+    let pack = tree.path().join("tst");
+    std::fs::create_dir_all(pack.join("questions")).expect("mkdir");
+    let src = fixtures().join("valid/tst");
+    std::fs::copy(src.join("exam.yaml"), pack.join("exam.yaml")).expect("copy");
+    let q = std::fs::read_to_string(src.join("questions/one.yaml")).expect("read");
+    std::fs::write(pack.join("questions/one.yaml"), &q).expect("write");
+    let run_validate = || {
+        crate::util::bin()
+            .env("XDG_CACHE_HOME", cache.path())
+            .args([
+                "validate",
+                "--json",
+                "--exam",
+                "TST-C01",
+                "--content",
+                tree.path().to_str().expect("utf8"),
+            ])
+            .output()
+            .expect("runs")
+    };
+    let o = run_validate();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let cached: Vec<_> = std::fs::read_dir(cache.path().join("cloudprep"))
+        .expect("cache dir")
+        .collect();
+    assert_eq!(cached.len(), 1, "one cached pack");
+    let o = run_validate();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["questions"], 5);
+    // An edit (here: a broken difficulty) must not be hidden by the cache.
+    std::fs::write(
+        pack.join("questions/one.yaml"),
+        q.replacen("difficulty: 1", "difficulty: 9", 1),
+    )
+    .expect("write");
+    let o = run_validate();
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("difficulty is 9"));
+    // A corrupt cache file is ignored.
+    std::fs::write(pack.join("questions/one.yaml"), &q).expect("write");
+    for e in std::fs::read_dir(cache.path().join("cloudprep")).expect("cache dir") {
+        std::fs::write(e.expect("entry").path(), b"garbage").expect("write");
+    }
+    let o = run_validate();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

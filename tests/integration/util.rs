@@ -10,7 +10,8 @@ pub fn bin() -> Command {
         .env_remove("CLOUDPREP_CONTENT")
         // Keep the developer's own data and config (user content, config file) out of tests.
         .env("XDG_DATA_HOME", "/nonexistent/cloudprep-tests/data")
-        .env("XDG_CONFIG_HOME", "/nonexistent/cloudprep-tests/config");
+        .env("XDG_CONFIG_HOME", "/nonexistent/cloudprep-tests/config")
+        .env("XDG_CACHE_HOME", "/nonexistent/cloudprep-tests/cache");
     c
 }
 
