@@ -99,6 +99,31 @@ pub fn load(source: &ContentSource, exam: &str) -> Loaded {
     load_merged(source, exam, None, None)
 }
 
+/// Validates a pack given as bytes: `exam_yaml`, then question files as (label, bytes). For
+/// the fuzzer and tests; the same code path as files on disk.
+pub fn load_from_bytes(exam_yaml: &[u8], question_files: &[(&str, &[u8])]) -> Loaded {
+    let mut files = vec![SourceFile {
+        rel: "exam.yaml".to_string(),
+        bytes: exam_yaml.to_vec(),
+    }];
+    for (label, bytes) in question_files {
+        files.push(SourceFile {
+            rel: (*label).to_string(),
+            bytes: bytes.to_vec(),
+        });
+    }
+    validate_pack(&files)
+}
+
+/// The built-in exam.yaml of a pack, by code.
+pub fn builtin_exam_yaml(code: &str) -> Option<&'static [u8]> {
+    EMBEDDED
+        .dirs()
+        .filter_map(|d| d.get_file(d.path().join("exam.yaml")))
+        .find(|f| peek_code(f.contents()).is_some_and(|c| c.eq_ignore_ascii_case(code)))
+        .map(|f| f.contents())
+}
+
 /// Bumped when the cached form of a pack changes.
 const CACHE_FORMAT: u32 = 1;
 
@@ -1179,11 +1204,8 @@ pub fn write_synthetic_bank(pack: &Pack, n: usize, out: &Path) -> Result<String,
     let dir = out.join(pack.exam.code.to_lowercase());
     let qdir = dir.join("questions");
     std::fs::create_dir_all(&qdir).map_err(|e| format!("cannot create {}: {e}", qdir.display()))?;
-    let exam = EMBEDDED
-        .dirs()
-        .filter_map(|d| d.get_file(d.path().join("exam.yaml")))
-        .find(|f| peek_code(f.contents()).is_some_and(|c| c.eq_ignore_ascii_case(&pack.exam.code)))
-        .map(|f| f.contents().to_vec())
+    let exam = builtin_exam_yaml(&pack.exam.code)
+        .map(<[u8]>::to_vec)
         .ok_or_else(|| "the pack's exam.yaml is not built in".to_string())?;
     std::fs::write(dir.join("exam.yaml"), exam).map_err(|e| e.to_string())?;
     let mut chunk = Vec::new();

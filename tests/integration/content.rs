@@ -308,3 +308,19 @@ fn the_content_cache_is_used_and_invalidated() {
     let o = run_validate();
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+/// Every input the fuzzer ever found (and the seeds) loads without a panic.
+#[test]
+fn fuzz_regressions_never_panic() {
+    let dir = fixtures().join("../../fuzz/regressions");
+    let exam = content::builtin_exam_yaml("SOA-C03").expect("built-in exam");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).expect("regressions folder") {
+        let p = e.expect("entry").path();
+        let bytes = std::fs::read(&p).expect("read");
+        let l = content::load_from_bytes(exam, &[("fuzz.yaml", &bytes)]);
+        assert!(l.pack.is_some() || !l.errors.is_empty(), "{}", p.display());
+        n += 1;
+    }
+    assert!(n >= 2);
+}
