@@ -833,7 +833,15 @@ pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
     let _guard = TerminalGuard;
     execute!(std::io::stdout(), EnableMouseCapture)?;
 
+    // For the terminal-restore test only: panic on purpose after this many milliseconds.
+    let panic_at = std::env::var("CLOUDPREP_DEV_PANIC_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(|ms| std::time::Instant::now() + StdDuration::from_millis(ms));
     while !app.quit {
+        if panic_at.is_some_and(|t| std::time::Instant::now() >= t) {
+            panic!("deliberate panic (CLOUDPREP_DEV_PANIC_AFTER_MS) to test that the terminal is restored");
+        }
         if stop.load(Ordering::Relaxed) {
             // A signal: leave as `Ctrl-C` does (an exam in progress is paused and saved).
             let now = Utc::now();

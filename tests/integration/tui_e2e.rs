@@ -245,3 +245,16 @@ fn exam_survives_sigkill_and_resumes_with_every_answer_and_mark() {
     let t = Tmux::start("cloudprep-exam3", &cmd("exam --resume"));
     t.wait_for("Question 2 of 65");
 }
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("panic.db");
+    let t = Tmux::start(
+        "cloudprep-panic",
+        &format!("CLOUDPREP_DEV_PANIC_AFTER_MS=700 {}", app_command(&db, "")),
+    );
+    let screen = t.wait_for("EXIT=");
+    assert!(screen.contains("deliberate panic"), "{screen}");
+    assert_eq!(t.display("#{alternate_on}"), "0", "{screen}");
+}
