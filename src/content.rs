@@ -593,66 +593,20 @@ fn parse_exam(f: &SourceFile, errors: &mut Vec<ContentError>) -> Option<Exam> {
             format!("domain weights sum to {total}, not 100"),
         ));
     }
-    let mut ids = HashSet::new();
+    let mut c = IdCheck {
+        errors,
+        ids: HashSet::new(),
+        lines: &lines,
+        file: &f.rel,
+    };
     for d in &exam.domains {
-        check_id(
-            &mut IdCheck {
-                errors,
-                ids: &mut ids,
-                lines: &lines,
-                file: &f.rel,
-            },
-            &d.id,
-            "domain",
-            None,
-        );
-        if d.tasks.is_empty() {
-            errors.push(err(
-                &f.rel,
-                lines.find_key_value(0, lines.len(), "id", &d.id),
-                None,
-                format!("domain {} has no tasks", d.id),
-            ));
-        }
+        c.check(&d.id, "domain", None, d.tasks.is_empty().then_some("tasks"));
         for t in &d.tasks {
-            check_id(
-                &mut IdCheck {
-                    errors,
-                    ids: &mut ids,
-                    lines: &lines,
-                    file: &f.rel,
-                },
-                &t.id,
-                "task",
-                Some(&d.id),
-            );
-            if t.skills.is_empty() {
-                errors.push(err(
-                    &f.rel,
-                    lines.find_key_value(0, lines.len(), "id", &t.id),
-                    None,
-                    format!("task {} has no skills", t.id),
-                ));
-            }
+            c.check(&t.id, "task", Some(&d.id), t.skills.is_empty().then_some("skills"));
             for s in &t.skills {
-                check_id(
-                    &mut IdCheck {
-                        errors,
-                        ids: &mut ids,
-                        lines: &lines,
-                        file: &f.rel,
-                    },
-                    &s.id,
-                    "skill",
-                    Some(&t.id),
-                );
+                c.check(&s.id, "skill", Some(&t.id), None);
                 if s.title.trim().is_empty() {
-                    errors.push(err(
-                        &f.rel,
-                        lines.find_key_value(0, lines.len(), "id", &s.id),
-                        None,
-                        format!("skill {} has an empty title", s.id),
-                    ));
+                    c.fail(&s.id, format!("skill {} has an empty title", s.id));
                 }
             }
         }
@@ -660,40 +614,57 @@ fn parse_exam(f: &SourceFile, errors: &mut Vec<ContentError>) -> Option<Exam> {
     (errors.len() == before).then_some(exam)
 }
 
+/// Checks of the blueprint's ids: unique, dotted numbers, each under its parent.
 struct IdCheck<'a, 'b> {
     errors: &'a mut Vec<ContentError>,
-    ids: &'a mut HashSet<String>,
+    ids: HashSet<String>,
     lines: &'a Lines<'b>,
     file: &'a str,
 }
 
-fn check_id(c: &mut IdCheck, id: &str, what: &str, prefix: Option<&str>) {
-    let mut line = c.lines.find_key_value(0, c.lines.len(), "id", id);
-    if !c.ids.insert(id.to_string()) {
-        // Point at the second occurrence, the one to change.
-        line = line
-            .and_then(|first| c.lines.find_key_value(first, c.lines.len(), "id", id))
-            .or(line);
-        c.errors.push(err(
-            c.file,
-            line,
-            None,
-            format!("{what} id {id} is used twice in the blueprint"),
-        ));
+impl IdCheck<'_, '_> {
+    fn line_of(&self, id: &str) -> Option<usize> {
+        self.lines.find_key_value(0, self.lines.len(), "id", id)
     }
-    if id.is_empty() || !id.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
-        c.errors.push(err(
-            c.file,
-            line,
-            None,
-            format!("{what} id {id:?} must be dotted numbers such as 1.2.3"),
-        ));
+
+    fn fail(&mut self, id: &str, message: String) {
+        let line = self.line_of(id);
+        self.errors.push(err(self.file, line, None, message));
     }
-    if let Some(p) = prefix
-        && crate::model::parent_id(id) != p
-    {
-        c.errors
-            .push(err(c.file, line, None, format!("{what} id {id} must start with {p}.")));
+
+    /// `empty_children` names what the entry lacks ("tasks", "skills"), if it lacks them.
+    fn check(&mut self, id: &str, what: &str, parent: Option<&str>, empty_children: Option<&str>) {
+        let mut line = self.line_of(id);
+        if !self.ids.insert(id.to_string()) {
+            // Point at the second occurrence, the one to change.
+            line = line
+                .and_then(|first| self.lines.find_key_value(first, self.lines.len(), "id", id))
+                .or(line);
+            self.errors.push(err(
+                self.file,
+                line,
+                None,
+                format!("{what} id {id} is used twice in the blueprint"),
+            ));
+        }
+        if id.is_empty() || !id.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
+            let m = format!("{what} id {id:?} must be dotted numbers such as 1.2.3");
+            self.errors.push(err(self.file, line, None, m));
+        }
+        if let Some(p) = parent
+            && crate::model::parent_id(id) != p
+        {
+            self.errors.push(err(
+                self.file,
+                line,
+                None,
+                format!("{what} id {id} must start with {p}."),
+            ));
+        }
+        if let Some(children) = empty_children {
+            self.errors
+                .push(err(self.file, line, None, format!("{what} {id} has no {children}")));
+        }
     }
 }
 

@@ -243,6 +243,9 @@ fn pass_chance(posteriors: &[Posterior], threshold: usize) -> f64 {
 /// SPEC.md's scaled score for `correct` (possibly fractional) right out of `format.scored`:
 /// piecewise linear through (0 %, score_min), (passing_score / 10 %, passing_score),
 /// (100 %, score_max), rounded.
+/// The scaled score of a possibly fractional number right (the expected value): the same
+/// piecewise-linear map as [`crate::mock::scaled_score`], which is the exact one for whole
+/// counts; a test checks that the two agree on every whole count.
 fn scaled_score_for(format: &Format, correct: f64) -> u32 {
     if format.scored == 0 {
         return format.score_min;
@@ -267,7 +270,7 @@ fn scaled_score_for(format: &Format, correct: f64) -> u32 {
 /// Fewest scored items right that pass; `scored + 1` when no number passes.
 fn pass_threshold(format: &Format) -> usize {
     (0..=format.scored)
-        .find(|&k| scaled_score_for(format, f64::from(k)) >= format.passing_score)
+        .find(|&k| crate::mock::passed(crate::mock::scaled_score(k, format.scored, format), format))
         .map_or(format.scored as usize + 1, |k| k as usize)
 }
 
@@ -624,6 +627,13 @@ mod tests {
     #[test]
     fn scaled_score_follows_the_spec() {
         let f = soa().format;
+        for k in 0..=50 {
+            assert_eq!(
+                scaled_score_for(&f, f64::from(k)),
+                crate::mock::scaled_score(k, 50, &f),
+                "{k}"
+            );
+        }
         assert_eq!(scaled_score_for(&f, 0.0), 100);
         assert_eq!(scaled_score_for(&f, 36.0), 720);
         assert_eq!(scaled_score_for(&f, 35.0), 703);

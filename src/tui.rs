@@ -118,13 +118,7 @@ impl Shell {
             streak_days,
             studied_today,
             next_due: self.store.next_due(&code, now)?,
-            domains: self
-                .pack
-                .exam
-                .domains
-                .iter()
-                .map(|d| (d.id.clone(), d.title.clone(), d.weight, mastery.domain(&d.id)))
-                .collect(),
+            domains: self.domain_rows(&mastery),
             last_exam: stats.exams.last().map(|e| (e.scaled_score, e.passed)),
             readiness: stats.readiness.map(|r| {
                 (
@@ -138,6 +132,16 @@ impl Shell {
             questions: self.pack.questions.len(),
             seen: seen.iter().filter(|id| self.pack.question(id).is_some()).count(),
         })
+    }
+
+    /// (id, title, weight, mastery) of every domain, in blueprint order.
+    fn domain_rows(&self, mastery: &crate::mastery::MasteryMap) -> Vec<(String, String, u32, f64)> {
+        self.pack
+            .exam
+            .domains
+            .iter()
+            .map(|d| (d.id.clone(), d.title.clone(), d.weight, mastery.domain(&d.id)))
+            .collect()
     }
 
     fn last_seen(&self) -> Result<HashMap<String, DateTime<Utc>>> {
@@ -373,13 +377,7 @@ impl Shell {
             scored_items: fmt.scored,
             exams,
             readiness: commands::readiness(&self.store, &self.pack, now)?,
-            domains: self
-                .pack
-                .exam
-                .domains
-                .iter()
-                .map(|d| (d.id.clone(), d.title.clone(), d.weight, mastery.domain(&d.id)))
-                .collect(),
+            domains: self.domain_rows(&mastery),
             tasks,
             reviews_per_day: per_day,
             today,
