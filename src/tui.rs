@@ -175,7 +175,7 @@ impl Shell {
                     }
                     app.show_notice("Review", lines, true);
                 } else {
-                    app.start_study(Mode::Review, "due cards first, then new".to_string(), queue, now);
+                    app.start_study(Mode::Review, "due, then new".to_string(), queue, now);
                 }
             }
             Effect::StartPractice { filter, count } => {
@@ -188,7 +188,7 @@ impl Shell {
                 let last_seen = self.last_seen()?;
                 let mastery = commands::mastery_map(&self.store, &self.pack, now)?;
                 let queue = session::drill_queue(&self.pack, &mastery, &last_seen, count, now, &mut app.rng);
-                app.start_study(Mode::Drill, "weakest skills first".to_string(), queue, now);
+                app.start_study(Mode::Drill, "weakest skills".to_string(), queue, now);
             }
             Effect::SaveAnswer(rec) => {
                 let code = self.code().to_string();
