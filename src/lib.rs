@@ -3,11 +3,13 @@
 //! Map of the modules, cut so that each outside thing has one owner:
 //! - [`model`]: the domain types (exam blueprint, questions). Pure.
 //! - [`content`]: loading and validating packs. The only module that knows YAML.
-//! - [`store`]: the SQLite database. The only module that knows rusqlite.
+//! - [`store`]: the SQLite database. The only module that knows rusqlite; `store::anki` writes
+//!   the Anki collection of an `.apkg` too, so that stays true.
 //! - [`srs`]: FSRS-6 scheduling through the `fsrs` crate. Pure; time is a parameter.
 //! - [`mastery`]: per-skill mastery estimates. Pure.
 //! - [`session`]: which questions a session serves (practice, review, drill). Pure.
 //! - [`mock`]: mock exams: assembly by the blueprint, scoring, the clock. Pure; time is a parameter.
+//! - [`anki`]: the bank as an Anki deck (fields, HTML, tags, decks, stable ids). Pure.
 //! - [`readiness`]: predicted scaled score and pass probability with its uncertainty. Pure.
 //! - [`tui`]: the terminal UI: `tui::app` (state and pure update), `tui::view` (drawing),
 //!   `tui::keys` (events to actions); `tui` itself is the shell that runs effects.
@@ -15,6 +17,7 @@
 //!
 //! `main.rs` only parses arguments and maps errors to exit codes.
 
+pub mod anki;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -148,12 +151,26 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Some(Command::History) => run_tui(g, |_, _| Ok(tui::Start::History)),
         Some(Command::Export { format, output }) => {
-            let pack = commands::load_pack(g)?;
-            let store = commands::open_store(g)?;
             let text = match format {
-                cli::ExportFormat::Json => commands::export_json(&store, &pack.exam.code)?,
-                cli::ExportFormat::Csv => commands::export_csv(&store, &pack.exam.code)?,
-                cli::ExportFormat::Apkg => return commands::not_built("export --format apkg"),
+                cli::ExportFormat::Apkg => {
+                    // The bank, not the learner's data: no database is opened.
+                    let path = output.ok_or_else(|| {
+                        anyhow::anyhow!(UserError(
+                            "export --format apkg needs -o FILE.apkg (an Anki deck is a binary file)".into()
+                        ))
+                    })?;
+                    let pack = commands::load_pack(g)?;
+                    store::anki::write_apkg(&anki::build(&pack), &path, now).map_err(|e| UserError(e.to_string()))?;
+                    return Ok(0);
+                }
+                cli::ExportFormat::Json => {
+                    let (pack, store) = (commands::load_pack(g)?, commands::open_store(g)?);
+                    commands::export_json(&store, &pack.exam.code)?
+                }
+                cli::ExportFormat::Csv => {
+                    let (pack, store) = (commands::load_pack(g)?, commands::open_store(g)?);
+                    commands::export_csv(&store, &pack.exam.code)?
+                }
             };
             commands::write_output(output.as_deref(), &text)?;
             Ok(0)

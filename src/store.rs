@@ -4,6 +4,8 @@
 //! embedded at build time and applied in order under `PRAGMA user_version`, each in one
 //! transaction. A database from a newer build (a higher `user_version`) is refused before
 //! anything is written to it. Every user action that must survive a crash is one transaction.
+//!
+//! [`anki`] writes the other SQLite file the app makes: the Anki collection inside an `.apkg`.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +14,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 
 pub use crate::model::Mode;
 use crate::srs::{Card, CardPhase, Rating};
+
+pub mod anki;
 
 /// The migrations, in order; the schema version is their count.
 const MIGRATIONS: &[(&str, &str)] = &[

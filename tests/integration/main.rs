@@ -1,5 +1,6 @@
 //! Integration tests: the content fixtures, and the real binary.
 
+mod apkg;
 mod cli;
 mod content;
 mod ecosystem;
