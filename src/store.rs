@@ -24,7 +24,22 @@ const MIGRATIONS: &[(&str, &str)] = &[
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a statement waits for another process's lock before failing with
+/// [`StoreError::Busy`], in milliseconds.
 const BUSY_TIMEOUT_MS: u64 = 5_000;
+
+/// The environment variable that overrides [`BUSY_TIMEOUT_MS`] (a whole number of
+/// milliseconds; anything else is ignored). The tests set it to keep the "busy" case fast.
+pub const BUSY_TIMEOUT_ENV: &str = "CLOUDPREP_BUSY_TIMEOUT_MS";
+
+/// The busy timeout: `CLOUDPREP_BUSY_TIMEOUT_MS` when it is a whole number, else 5000 ms.
+fn busy_timeout(env: Option<&str>) -> std::time::Duration {
+    let ms = env
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(BUSY_TIMEOUT_MS);
+    std::time::Duration::from_millis(ms)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -168,8 +183,9 @@ impl Store {
     }
 
     fn setup(&mut self) -> Result<()> {
+        let env = std::env::var(BUSY_TIMEOUT_ENV).ok();
         self.conn
-            .busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
+            .busy_timeout(busy_timeout(env.as_deref()))
             .map_err(|e| self.err(e))?;
         // Read the version before any write: a newer database must stay byte-identical.
         let version = self.user_version()?;
@@ -962,6 +978,16 @@ mod tests {
             Ok(_) => panic!("opened a newer database"),
         }
         assert_eq!(std::fs::read(&p).expect("read"), before);
+    }
+
+    #[test]
+    fn busy_timeout_defaults_to_five_seconds_and_can_be_overridden() {
+        use std::time::Duration;
+        assert_eq!(busy_timeout(None), Duration::from_millis(5_000));
+        assert_eq!(busy_timeout(Some("300")), Duration::from_millis(300));
+        assert_eq!(busy_timeout(Some(" 0 ")), Duration::from_millis(0));
+        assert_eq!(busy_timeout(Some("soon")), Duration::from_millis(5_000));
+        assert_eq!(busy_timeout(Some("-1")), Duration::from_millis(5_000));
     }
 
     #[test]
