@@ -519,12 +519,6 @@ pub fn stats_text(s: &StatsJson, pack: &Pack) -> String {
     out
 }
 
-/// The answer of a command that is not built yet.
-pub fn not_built(name: &str) -> Result<i32> {
-    Err(anyhow!(UserError(format!(
-        "`cloudprep {name}` is not built yet in this version; see the README for what is available"
-    ))))
-}
 
 // ----- export -----
 
