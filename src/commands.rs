@@ -519,7 +519,6 @@ pub fn stats_text(s: &StatsJson, pack: &Pack) -> String {
     out
 }
 
-
 // ----- export -----
 
 #[derive(Serialize)]

@@ -333,3 +333,46 @@ fn history_lists_finished_exams_and_opens_reports() {
     step(&mut sh, &mut a, Action::Back, t0());
     assert!(matches!(a.screen, Screen::History(_)));
 }
+
+/// Every exam screen renders at sizes from 1×1 to 300×100 without a panic.
+#[test]
+fn exam_screens_render_at_every_size() {
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, true);
+    let mut states: Vec<Screen> = Vec::new();
+    sh.apply(
+        &mut a,
+        Effect::OpenExam(ExamOptions {
+            seed: Some(2),
+            ..Default::default()
+        }),
+        t0(),
+    )
+    .expect("open");
+    states.push(a.screen.clone());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    step(&mut sh, &mut a, Action::Toggle(0), t0());
+    states.push(a.screen.clone());
+    step(&mut sh, &mut a, Action::Grid, t0());
+    states.push(a.screen.clone());
+    step(&mut sh, &mut a, Action::Back, t0());
+    step(&mut sh, &mut a, Action::Submit, t0());
+    states.push(a.screen.clone());
+    step(&mut sh, &mut a, Action::Yes, t0());
+    states.push(a.screen.clone());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    states.push(a.screen.clone());
+    step(&mut sh, &mut a, Action::Back, t0());
+    step(&mut sh, &mut a, Action::Back, t0());
+    sh.apply(&mut a, Effect::OpenHistory, t0()).expect("history");
+    states.push(a.screen.clone());
+    for s in states {
+        a.screen = s;
+        for w in [1u16, 2, 7, 20, 40, 79, 80, 120, 300] {
+            for h in [1u16, 2, 5, 12, 23, 24, 40, 100] {
+                let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+                t.draw(|f| view::render_at(&a, f, t0())).expect("draw");
+            }
+        }
+    }
+}
