@@ -645,14 +645,7 @@ mod tests {
     }
 
     fn soa_format() -> Format {
-        Format {
-            questions: 65,
-            scored: 50,
-            minutes: 130,
-            passing_score: 720,
-            score_min: 100,
-            score_max: 1000,
-        }
+        Format::soa_c03()
     }
 
     fn dop_format() -> Format {

@@ -32,6 +32,21 @@ pub struct Format {
     pub score_max: u32,
 }
 
+#[cfg(test)]
+impl Format {
+    /// The SOA-C03 format, for tests: 65 items, 50 scored, 130 minutes, pass 720 on 100-1000.
+    pub(crate) fn soa_c03() -> Format {
+        Format {
+            questions: 65,
+            scored: 50,
+            minutes: 130,
+            passing_score: 720,
+            score_min: 100,
+            score_max: 1000,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Domain {

@@ -584,14 +584,7 @@ mod tests {
         Exam {
             code: "SOA-C03".into(),
             title: "CloudOps".into(),
-            format: Format {
-                questions: 65,
-                scored: 50,
-                minutes: 130,
-                passing_score: 720,
-                score_min: 100,
-                score_max: 1000,
-            },
+            format: Format::soa_c03(),
             domains: vec![
                 domain("1", 22),
                 domain("2", 22),
