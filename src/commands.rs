@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::cli::Global;
 use crate::content::{self, ContentError, ContentSource, Coverage};
 use crate::mastery::{self, Answer, MasteryMap};
-use crate::model::Pack;
+use crate::model::{Pack, clip};
 use crate::store::Store;
 
 /// A user error: printed as its lines on stderr, exit 1.
@@ -220,14 +220,6 @@ fn pct(n: usize, total: usize) -> f64 {
         0.0
     } else {
         100.0 * n as f64 / total as f64
-    }
-}
-
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n - 1).collect::<String>())
     }
 }
 

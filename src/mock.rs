@@ -649,14 +649,7 @@ mod tests {
     }
 
     fn dop_format() -> Format {
-        Format {
-            questions: 75,
-            scored: 65,
-            minutes: 180,
-            passing_score: 750,
-            score_min: 100,
-            score_max: 1000,
-        }
+        Format::dop_c02()
     }
 
     /// A random mock-exam history over the bank: about a third of the questions met, at one of a

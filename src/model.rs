@@ -34,6 +34,18 @@ pub struct Format {
 
 #[cfg(test)]
 impl Format {
+    /// The DOP-C02 format, for tests of another exam: 75 items, 65 scored, 180 minutes, pass 750.
+    pub(crate) fn dop_c02() -> Format {
+        Format {
+            questions: 75,
+            scored: 65,
+            minutes: 180,
+            passing_score: 750,
+            score_min: 100,
+            score_max: 1000,
+        }
+    }
+
     /// The SOA-C03 format, for tests: 65 items, 50 scored, 130 minutes, pass 720 on 100-1000.
     pub(crate) fn soa_c03() -> Format {
         Format {
@@ -155,6 +167,17 @@ impl Question {
     /// The domain id ("1.2.3" -> "1").
     pub fn domain_id(&self) -> &str {
         parent_id(parent_id(&self.skill))
+    }
+}
+
+/// `s` cut to at most `n` characters, ending in "…" when cut (for tables and screens).
+pub fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
     }
 }
 

@@ -633,14 +633,7 @@ mod tests {
         assert_eq!(scaled_score_for(&f, 43.0), 860);
         assert_eq!(scaled_score_for(&f, 50.0), 1000);
         assert_eq!(pass_threshold(&f), 36);
-        let dop = Format {
-            questions: 75,
-            scored: 65,
-            minutes: 180,
-            passing_score: 750,
-            score_min: 100,
-            score_max: 1000,
-        };
+        let dop = Format::dop_c02();
         assert_eq!(scaled_score_for(&dop, 65.0 * 0.75), 750);
         assert_eq!(pass_threshold(&dop), 49);
     }
@@ -789,14 +782,7 @@ mod tests {
     fn another_blueprint_works() {
         let mut exam = soa();
         exam.code = "DOP-C02".into();
-        exam.format = Format {
-            questions: 75,
-            scored: 65,
-            minutes: 180,
-            passing_score: 750,
-            score_min: 100,
-            score_max: 1000,
-        };
+        exam.format = Format::dop_c02();
         exam.domains.push(Domain {
             id: "6".into(),
             title: "Domain 6".into(),

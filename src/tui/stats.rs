@@ -14,6 +14,7 @@ use ratatui::widgets::{Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, Gra
 use super::app::{Action, Effect, Screen};
 use super::view::{Theme, bar};
 use crate::mock;
+use crate::model::clip;
 
 pub const PAGES: [&str; 4] = ["Readiness", "Mastery", "Activity", "Accuracy"];
 /// Days of review history shown (12 weeks).
@@ -265,14 +266,6 @@ fn mastery_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(Block::bordered().title(" Mastery by task (share = its part of the exam) ")),
         t_area,
     );
-}
-
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n.saturating_sub(1)).collect::<String>())
-    }
 }
 
 /// Shade of a heat-map cell for `v` on a scale up to `max`.

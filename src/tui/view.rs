@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, MENU, Notice, PickLevel, Picker, QuestionView, Screen, Study, Summary, picker_entries};
 use super::exam_view as ev;
-use crate::model::Kind;
+use crate::model::{Kind, clip};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -250,16 +250,6 @@ pub fn footer_keys(app: &App) -> String {
         Screen::History(_) => "↑↓ move · Enter open the report · q back · ? help".into(),
         Screen::Stats(_) => super::stats::FOOTER.into(),
         Screen::Search(_) => "↑↓ move · Enter practise this question · / search again · q back".into(),
-    }
-}
-
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        t.push('…');
-        t
     }
 }
 
