@@ -436,6 +436,7 @@ mod tests {
                 },
             ],
             tags: vec!["cloudwatch".into(), "two words".into()],
+            verified: None,
             file: "q.yaml".into(),
         }
     }

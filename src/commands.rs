@@ -123,6 +123,11 @@ struct ValidateJson<'a> {
     questions: usize,
     single: usize,
     multiple: usize,
+    /// Questions with a `verified` month, and the oldest such month.
+    verified: usize,
+    oldest_verified: Option<String>,
+    /// Questions with a reference on docs.aws.amazon.com.
+    with_docs_url: usize,
     domains: Vec<DomainCount>,
     tasks: Vec<IdCount>,
     skills: Vec<IdCount>,
@@ -160,6 +165,9 @@ pub fn validate(g: &Global, json: bool, out: &mut String) -> Result<i32> {
             questions: cov.questions,
             single: cov.single,
             multiple: cov.multiple,
+            verified: cov.verified,
+            oldest_verified: cov.oldest_verified.map(|m| m.to_string()),
+            with_docs_url: cov.with_docs_url,
             domains: loaded
                 .pack
                 .iter()
@@ -236,6 +244,16 @@ fn coverage_table(p: &Pack, cov: &Coverage, src: &ContentSource, out: &mut Strin
         cov.by_difficulty[0],
         cov.by_difficulty[1],
         cov.by_difficulty[2]
+    );
+    let _ = writeln!(
+        out,
+        "verified against the AWS documentation: {} of {}{}; with a docs.aws.amazon.com reference: {}",
+        cov.verified,
+        cov.questions,
+        cov.oldest_verified
+            .map(|m| format!(" (oldest {m})"))
+            .unwrap_or_default(),
+        cov.with_docs_url
     );
     let _ = writeln!(out, "\nDomain{:52}  weight  questions  share", "");
     for d in &e.domains {

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_yaml::Value;
 
-use crate::model::{Exam, Kind, Pack, QOption, Question, Reference};
+use crate::model::{Exam, Kind, Month, Pack, QOption, Question, Reference};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
 
@@ -125,7 +125,7 @@ pub fn builtin_exam_yaml(code: &str) -> Option<&'static [u8]> {
 }
 
 /// Bumped when the cached form of a pack changes.
-const CACHE_FORMAT: u32 = 1;
+const CACHE_FORMAT: u32 = 2;
 
 /// A fingerprint of a content tree on disk for `exam` plus the learner's folder: every file's
 /// path, size and modification time (nanoseconds), the exam code, this build's version and the
@@ -683,6 +683,8 @@ struct RawQuestion {
     references: Vec<Value>,
     #[serde(default)]
     tags: Vec<String>,
+    #[serde(default)]
+    verified: Option<Value>,
 }
 
 const QUESTION_KEYS: &[&str] = &[
@@ -695,6 +697,7 @@ const QUESTION_KEYS: &[&str] = &[
     "explanation",
     "references",
     "tags",
+    "verified",
 ];
 
 /// A question as parsed from its file, with the lines that messages about it point to.
@@ -901,11 +904,14 @@ fn parse_questions(f: &SourceFile, exam: Option<&Exam>, out: &mut Vec<Parsed>, e
                         );
                     }
                     if let Some(u) = &r.url
-                        && !(u.starts_with("https://") || u.starts_with("http://"))
+                        && !is_absolute_https(u)
                     {
                         bad(
                             key_line("references"),
-                            format!("reference {} url {u:?} must start with https://", j + 1),
+                            format!(
+                                "reference {} url {u:?} must be an absolute https:// address with a host, such as https://docs.aws.amazon.com/...",
+                                j + 1
+                            ),
                         );
                     }
                     references.push(r);
@@ -916,6 +922,27 @@ fn parse_questions(f: &SourceFile, exam: Option<&Exam>, out: &mut Vec<Parsed>, e
                 ),
             }
         }
+        let verified = match raw.verified {
+            None | Some(Value::Null) => None,
+            Some(v) => {
+                let text = match &v {
+                    Value::String(s) => s.clone(),
+                    other => key_name(other),
+                };
+                match Month::parse(&text) {
+                    Some(m) => Some(m),
+                    None => {
+                        bad(
+                            key_line("verified"),
+                            format!(
+                                "verified {text:?} must be a year and month such as 2026-12 (the month its facts were last checked)"
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+        };
         out.push(Parsed {
             question: Question {
                 id: raw.id,
@@ -927,12 +954,27 @@ fn parse_questions(f: &SourceFile, exam: Option<&Exam>, out: &mut Vec<Parsed>, e
                 explanation: raw.explanation,
                 references,
                 tags: raw.tags,
+                verified,
                 file: f.rel.clone(),
             },
             id_line,
             start_line: start + 1,
         });
     }
+}
+
+/// An absolute https URL with a host: `https://host/...`, no spaces.
+fn is_absolute_https(u: &str) -> bool {
+    let Some(rest) = u.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !host.is_empty()
+        && host.contains('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
+        && !u.chars().any(char::is_whitespace)
 }
 
 /// The key of a serde_yaml "duplicate entry with key \"k\"" message.
@@ -1104,6 +1146,17 @@ pub struct Coverage {
     pub domains: BTreeMap<String, usize>,
     pub tasks: BTreeMap<String, usize>,
     pub skills: BTreeMap<String, usize>,
+    /// Questions with a `verified` month.
+    pub verified: usize,
+    /// The oldest `verified` month: when the bank next needs a pass.
+    pub oldest_verified: Option<Month>,
+    /// Questions with at least one reference on docs.aws.amazon.com.
+    pub with_docs_url: usize,
+}
+
+/// Whether a reference URL is a page of the AWS documentation.
+pub fn is_aws_docs_url(u: &str) -> bool {
+    u.starts_with("https://docs.aws.amazon.com/")
 }
 
 pub fn coverage(pack: &Pack) -> Coverage {
@@ -1121,6 +1174,16 @@ pub fn coverage(pack: &Pack) -> Coverage {
         }
         if (1..=3).contains(&q.difficulty) {
             c.by_difficulty[usize::from(q.difficulty - 1)] += 1;
+        }
+        if let Some(m) = q.verified {
+            c.verified += 1;
+            c.oldest_verified = Some(c.oldest_verified.map_or(m, |o| o.min(m)));
+        }
+        if q.references
+            .iter()
+            .any(|r| r.url.as_deref().is_some_and(is_aws_docs_url))
+        {
+            c.with_docs_url += 1;
         }
         if let Some(v) = c.skills.get_mut(&q.skill) {
             *v += 1;

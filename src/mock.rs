@@ -597,6 +597,7 @@ mod tests {
                 url: None,
             }],
             tags: vec![],
+            verified: None,
             file: "questions/test.yaml".to_string(),
         }
     }

@@ -103,6 +103,8 @@ pub struct Question {
     pub explanation: String,
     pub references: Vec<Reference>,
     pub tags: Vec<String>,
+    /// The month its facts were last checked against the AWS documentation.
+    pub verified: Option<Month>,
     /// The file the question came from, for messages.
     pub file: String,
 }
@@ -114,6 +116,32 @@ pub struct QOption {
     #[serde(default)]
     pub correct: bool,
     pub why: String,
+}
+
+/// A year and month, as in `verified: 2026-12`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Month {
+    pub year: u16,
+    pub month: u8,
+}
+
+impl Month {
+    /// Parses `YYYY-MM` (month 01 to 12); anything else is `None`.
+    pub fn parse(s: &str) -> Option<Month> {
+        let (y, m) = s.trim().split_once('-')?;
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let year: u16 = y.parse().ok()?;
+        let month: u8 = m.parse().ok()?;
+        (1..=12).contains(&month).then_some(Month { year, month })
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

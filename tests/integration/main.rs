@@ -5,6 +5,7 @@ mod cli;
 mod content;
 mod ecosystem;
 mod exam;
+mod pty;
 mod reliability;
 mod stats;
 mod study;

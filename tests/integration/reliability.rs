@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -24,7 +24,7 @@ use cloudprep::srs::CardPhase;
 use cloudprep::store::{BUSY_TIMEOUT_ENV, SCHEMA_VERSION, Store};
 use rusqlite::Connection;
 
-use crate::tui_e2e::{Tmux, app_command};
+use crate::pty::{Pty, fixture_args};
 use crate::util::{assert_no_panic, bin, fixtures, stderr, stdout};
 
 const EXAM: &str = "SOA-C03";
@@ -710,11 +710,7 @@ fn check_v1_rows(store: &Store, db: &Path, tag: &str) {
 // ----- read-only places -----
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    rustix::process::geteuid().is_root()
 }
 
 const NOBODY: u32 = 65534;
@@ -833,46 +829,30 @@ fn read_only_folder_and_file_are_clear_errors_that_change_nothing() {
 
 // ----- signals -----
 
-fn kill(signal: &str, pid: &str) {
-    let ok = Command::new("kill")
-        .args([signal, pid])
-        .status()
-        .expect("kill runs")
-        .success();
-    assert!(ok, "kill {signal} {pid}");
-}
-
 #[test]
 fn sighup_restores_the_terminal_and_exits() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("hup.db");
-    let t = Tmux::start("cloudprep-hup", &app_command(&db, ""));
+    let mut t = Pty::start(&fixture_args(&db, &[]));
     t.wait_for("Review due cards");
-    assert_eq!(
-        t.display("#{alternate_on}"),
-        "1",
-        "the app is not on the alternate screen"
-    );
-    kill("-HUP", &t.app_pid());
+    assert!(t.alternate_on(), "the app is not on the alternate screen");
+    t.signal(rustix::process::Signal::HUP);
     // It leaves as `q` does: exit 0, the terminal back on the normal screen.
-    assert_eq!(t.wait_exit(), 0, "{}", t.capture());
-    assert_eq!(
-        t.display("#{alternate_on}"),
-        "0",
-        "the terminal was left on the alternate screen"
-    );
+    let exit = t.wait_exit();
+    assert_eq!(exit.code, 0, "{exit:?} {}", t.screen());
+    assert!(!t.alternate_on(), "the terminal was left on the alternate screen");
 }
 
 #[test]
 fn a_terminal_that_goes_away_ends_the_app() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("gone.db");
-    let t = Tmux::start("cloudprep-gone", &app_command(&db, ""));
+    let mut t = Pty::start(&fixture_args(&db, &[]));
     t.wait_for("Review due cards");
-    let pid = t.app_pid();
+    let pid = t.pid();
     // Closing the terminal: the kernel hangs up the tty and sends SIGHUP.
-    drop(t);
-    let proc = Path::new("/proc").join(&pid);
+    t.hang_up();
+    let proc = Path::new("/proc").join(pid.to_string());
     let start = Instant::now();
     loop {
         let stat = std::fs::read_to_string(proc.join("stat")).unwrap_or_default();
@@ -882,7 +862,6 @@ fn a_terminal_that_goes_away_ends_the_app() {
             break;
         }
         if start.elapsed() > Duration::from_secs(10) {
-            let _ = Command::new("kill").args(["-KILL", &pid]).status();
             panic!("the app (pid {pid}) still runs 10 s after its terminal went away: {stat}");
         }
         std::thread::sleep(Duration::from_millis(50));
