@@ -5,6 +5,13 @@
 //!   one render (target ≤ 30 ms)
 //! - loading and validating a 10,000-question bank (target ≤ 130 ms)
 //! - `stats --json` over 1,000,000 reviews (target ≤ 100 ms)
+//! - at 10,000 questions × 1,000,000 reviews: `stats`, the dashboard, building the review queue
+//!   and the stats screen in-process; and as whole processes with a warm content cache,
+//!   `cloudprep stats --json` (target ≤ 100 ms) and the dashboard's first frame in a
+//!   pseudo-terminal (target ≤ 100 ms)
+//! - rejecting a question file of 100,000 nested brackets, flow and block style (target < 1 s)
+//!
+//! `CLOUDPREP_BENCH_REVIEWS` lowers the 1,000,000 reviews of the scale benches for a quick run.
 
 use std::hint::black_box;
 use std::rc::Rc;
@@ -17,6 +24,7 @@ use cloudprep::store::{ReviewRow, Store};
 use cloudprep::tui::app::{self, Action, App};
 use cloudprep::tui::view;
 use criterion::{Criterion, criterion_group, criterion_main};
+use rand::SeedableRng;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -88,17 +96,7 @@ fn first_frame(c: &mut Criterion) {
                 store: Store::open(&db).expect("store"),
                 pack: Rc::new(pack),
                 sched: Scheduler::default_params(),
-                settings: cloudprep::tui::StudySettings {
-                    new_per_day: 20,
-                    retention: 0.9,
-                    color: true,
-                    light: false,
-                    practice_count: 10,
-                    drill_count: 10,
-                    keys: Vec::new(),
-                    exam_untimed: false,
-                    exam_extra_minutes: 0,
-                },
+                settings: settings(),
             };
             let now = Utc::now();
             let mut a = App::new(shell.pack.clone(), 1, true);
@@ -154,5 +152,167 @@ fn stats_1m(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, question_screen, next_due, first_frame, big_bank, stats_1m);
+fn settings() -> cloudprep::tui::StudySettings {
+    cloudprep::tui::StudySettings {
+        new_per_day: 20,
+        retention: 0.9,
+        color: true,
+        light: false,
+        practice_count: 10,
+        drill_count: 10,
+        keys: Vec::new(),
+        exam_untimed: false,
+        exam_extra_minutes: 0,
+    }
+}
+
+/// 10,000 questions × 1,000,000 reviews over a year: in-process paths, then whole processes.
+fn scale(c: &mut Criterion) {
+    let reviews: u64 = std::env::var("CLOUDPREP_BENCH_REVIEWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let shipped = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bank = dir.path().join("content");
+    content::write_synthetic_bank(&shipped, 10_000, &bank).expect("bank");
+    let pack = content::load(&ContentSource::Dir(bank.clone()), "SOA-C03")
+        .pack
+        .expect("big pack");
+    assert_eq!(pack.questions.len(), 10_000);
+    let db = dir.path().join("scale.db");
+    let now = Utc::now();
+    let mut store = Store::open(&db).expect("store");
+    cloudprep::commands::dev_generate(&mut store, &pack, reviews, 365, 20, 7, now).expect("history");
+    let shell = cloudprep::tui::Shell {
+        store,
+        pack: Rc::new(pack),
+        sched: Scheduler::default_params(),
+        settings: settings(),
+    };
+    let mut group = c.benchmark_group("scale 10k x 1M");
+    group.sample_size(10);
+    group.bench_function("stats --json (in-process)", |b| {
+        b.iter(|| {
+            let s = cloudprep::commands::stats(&shell.store, &shell.pack, now).expect("stats");
+            black_box(serde_json::to_string(&s).expect("json"))
+        })
+    });
+    group.bench_function("dashboard", |b| {
+        b.iter(|| black_box(shell.dashboard(now).expect("dashboard")))
+    });
+    group.bench_function("review queue", |b| {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        b.iter(|| {
+            let code = &shell.pack.exam.code;
+            let due = shell.store.due_cards(code, now, 10_000).expect("due");
+            let seen: std::collections::HashSet<String> =
+                shell.store.seen_ids(code).expect("seen").into_iter().collect();
+            black_box(cloudprep::session::review_queue(&shell.pack, &due, &seen, 20, &mut rng))
+        })
+    });
+    group.bench_function("stats screen", |b| {
+        b.iter(|| black_box(shell.stats_screen(now).expect("stats screen")))
+    });
+
+    // Whole processes, with the content cache warm (one run first fills it).
+    let cache = dir.path().join("cache");
+    let args = [
+        "--db",
+        db.to_str().expect("utf8"),
+        "--content",
+        bank.to_str().expect("utf8"),
+    ];
+    let cmd = |extra: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_cloudprep"));
+        c.args(args)
+            .args(extra)
+            .env("XDG_CACHE_HOME", &cache)
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .env("NO_COLOR", "1");
+        c
+    };
+    let warm = cmd(&["stats", "--json"]).output().expect("stats runs");
+    assert!(warm.status.success(), "{}", String::from_utf8_lossy(&warm.stderr));
+    group.bench_function("process: cloudprep stats --json", |b| {
+        b.iter(|| {
+            let o = cmd(&["stats", "--json"]).output().expect("stats runs");
+            assert!(o.status.success());
+            black_box(o.stdout.len())
+        })
+    });
+    group.bench_function("process: dashboard first frame in a terminal", |b| {
+        b.iter(|| black_box(first_frame_in_pty(&args, &cache, &dir.path().join("no-config"))))
+    });
+    group.finish();
+}
+
+/// Starts the app in a pseudo-terminal and returns once the dashboard is on screen; the app is
+/// killed after.
+fn first_frame_in_pty(args: &[&str], cache: &std::path::Path, config: &std::path::Path) -> usize {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_cloudprep"));
+    cmd.args(args);
+    cmd.env("XDG_CACHE_HOME", cache);
+    cmd.env("XDG_CONFIG_HOME", config);
+    cmd.env("NO_COLOR", "1");
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let nz = |n: u16| std::num::NonZeroU16::new(n).expect("size");
+    let mut screen = vt100::Parser::new(nz(30), nz(100), 0);
+    let mut buf = [0u8; 16384];
+    let mut total = 0;
+    loop {
+        let n = reader.read(&mut buf).expect("read");
+        assert!(n > 0, "the app ended before its first frame");
+        total += n;
+        screen.process(&buf[..n]);
+        if screen.screen().contents().contains("Review due cards") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    total
+}
+
+/// A question file of 100,000 nested brackets, flow and block style, is rejected at once.
+fn deep_nesting(c: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
+    let mut group = c.benchmark_group("hostile content");
+    group.sample_size(10);
+    for case in ["deeply-nested-100k-flow", "deeply-nested-100k-block"] {
+        let src = ContentSource::Dir(root.join(case));
+        group.bench_function(format!("reject {case}"), |b| {
+            b.iter(|| {
+                let l = content::load(&src, "TST-C01");
+                assert!(!l.errors.is_empty());
+                black_box(l)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    question_screen,
+    next_due,
+    first_frame,
+    big_bank,
+    stats_1m,
+    scale,
+    deep_nesting
+);
 criterion_main!(benches);

@@ -369,7 +369,7 @@ pub fn stable_id(key: &str) -> i64 {
 }
 
 /// 64-bit FNV-1a: a fixed, documented hash, so ids never change between builds.
-fn fnv1a(s: &str) -> u64 {
+pub fn fnv1a(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
         h ^= u64::from(b);
@@ -442,13 +442,13 @@ mod tests {
     }
 
     fn pack() -> Pack {
-        Pack {
-            exam: exam(),
-            questions: vec![
+        Pack::new(
+            exam(),
+            vec![
                 question("q-one", "1.1.1", Kind::Single, &[1], 4),
                 question("q-two", "2.1.1", Kind::Multiple, &[0, 4], 6),
             ],
-        }
+        )
     }
 
     #[test]

@@ -634,15 +634,15 @@ mod tests {
                 questions.push(question(&format!("d{}-q{i}", d + 1), &skill, i % 3 == 0));
             }
         }
-        Pack {
-            exam: Exam {
+        Pack::new(
+            Exam {
                 code: "TEST".to_string(),
                 title: "Test exam".to_string(),
                 format,
                 domains,
             },
             questions,
-        }
+        )
     }
 
     fn soa_format() -> Format {

@@ -5,11 +5,24 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One exam pack: its blueprint and its questions, validated.
+/// One exam pack: its blueprint and its questions, validated. Built with [`Pack::new`], which
+/// indexes the questions and skills by id so that a lookup never scans the bank.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pack {
     pub exam: Exam,
     pub questions: Vec<Question>,
+    /// Question id to position in `questions`, and skill id to (domain, task, skill) positions
+    /// in `exam`; built on first use (a deserialized pack has none until then).
+    #[serde(skip)]
+    index: std::sync::OnceLock<PackIndex>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PackIndex {
+    questions: std::collections::HashMap<String, usize>,
+    skills: std::collections::HashMap<String, (usize, usize, usize)>,
+    /// Questions per domain, task and skill id.
+    counts: std::collections::HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -249,8 +262,54 @@ impl Exam {
 }
 
 impl Pack {
+    pub fn new(exam: Exam, questions: Vec<Question>) -> Pack {
+        Pack {
+            exam,
+            questions,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &PackIndex {
+        self.index.get_or_init(|| {
+            let mut ix = PackIndex::default();
+            for (i, q) in self.questions.iter().enumerate() {
+                ix.questions.entry(q.id.clone()).or_insert(i);
+                for id in [q.domain_id(), q.task_id(), q.skill.as_str()] {
+                    *ix.counts.entry(id.to_string()).or_insert(0) += 1;
+                }
+            }
+            for (di, d) in self.exam.domains.iter().enumerate() {
+                for (ti, t) in d.tasks.iter().enumerate() {
+                    for (si, s) in t.skills.iter().enumerate() {
+                        ix.skills.entry(s.id.clone()).or_insert((di, ti, si));
+                    }
+                }
+            }
+            ix
+        })
+    }
+
+    /// The question with this id, in constant time. (Should `questions` have been changed after
+    /// the index was built, a stale entry is detected and the bank is searched instead.)
     pub fn question(&self, id: &str) -> Option<&Question> {
-        self.questions.iter().find(|q| q.id == id)
+        match self.index().questions.get(id).and_then(|&i| self.questions.get(i)) {
+            Some(q) if q.id == id => Some(q),
+            _ => self.questions.iter().find(|q| q.id == id),
+        }
+    }
+
+    /// How many questions a domain, task or skill id has.
+    pub fn count_in(&self, id: &str) -> usize {
+        self.index().counts.get(id).copied().unwrap_or(0)
+    }
+
+    /// The skill with this id with its domain and task, in constant time.
+    pub fn skill(&self, id: &str) -> Option<(&Domain, &Task, &Skill)> {
+        let &(d, t, s) = self.index().skills.get(id)?;
+        let dom = self.exam.domains.get(d)?;
+        let task = dom.tasks.get(t)?;
+        Some((dom, task, task.skills.get(s)?))
     }
 }
 

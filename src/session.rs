@@ -31,6 +31,14 @@ impl Filter {
         }
     }
 
+    /// How many questions of the pack this filter covers, without scanning the bank.
+    pub fn count(&self, pack: &Pack) -> usize {
+        match self {
+            Filter::All => pack.questions.len(),
+            Filter::Domain(id) | Filter::Task(id) | Filter::Skill(id) => pack.count_in(id),
+        }
+    }
+
     pub fn label(&self, exam: &Exam) -> String {
         match self {
             Filter::All => "all domains".to_string(),

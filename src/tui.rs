@@ -779,10 +779,30 @@ fn wait_for_tty(_timeout: StdDuration) -> TtyWait {
 }
 
 /// Runs the TUI until the learner quits or a signal arrives.
+/// Whether to draw reference URLs as OSC 8 hyperlinks: `CLOUDPREP_HYPERLINKS=0` or `1` decides;
+/// otherwise on, except on terminals known to print the sequence (the Linux console, `dumb`).
+/// Terminals without OSC 8 support that parse escape sequences properly ignore it and show the
+/// plain URL.
+pub fn hyperlinks_supported() -> bool {
+    hyperlinks_for(
+        std::env::var("CLOUDPREP_HYPERLINKS").ok().as_deref(),
+        std::env::var("TERM").ok().as_deref(),
+    )
+}
+
+fn hyperlinks_for(setting: Option<&str>, term: Option<&str>) -> bool {
+    match setting {
+        Some("0" | "false" | "no" | "off") => false,
+        Some("1" | "true" | "yes" | "on") => true,
+        _ => !matches!(term, None | Some("" | "dumb" | "linux")),
+    }
+}
+
 pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
     let now = Utc::now();
     let mut app = App::new(shell.pack.clone(), seed, shell.settings.color);
     app.light = shell.settings.light;
+    app.hyperlinks = hyperlinks_supported();
     app.practice_count = shell.settings.practice_count;
     app.drill_count = shell.settings.drill_count;
     app.key_overrides = shell
@@ -885,6 +905,16 @@ pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hyperlinks_follow_the_setting_then_the_terminal() {
+        assert!(hyperlinks_for(None, Some("xterm-256color")));
+        assert!(!hyperlinks_for(None, Some("linux")));
+        assert!(!hyperlinks_for(None, Some("dumb")));
+        assert!(!hyperlinks_for(None, None));
+        assert!(!hyperlinks_for(Some("0"), Some("xterm-256color")));
+        assert!(hyperlinks_for(Some("1"), Some("linux")));
+    }
 
     #[test]
     fn streak_counts_consecutive_days() {

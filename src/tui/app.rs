@@ -386,6 +386,9 @@ pub struct App {
     pub status: Option<String>,
     pub color: bool,
     pub light: bool,
+    /// Reference URLs as terminal hyperlinks (OSC 8); off in tests and on terminals that
+    /// would print the escape sequence.
+    pub hyperlinks: bool,
     pub practice_count: usize,
     pub drill_count: usize,
     pub rng: StdRng,
@@ -407,6 +410,7 @@ impl App {
             status: None,
             color,
             light: false,
+            hyperlinks: false,
             practice_count: 10,
             drill_count: 10,
             rng: StdRng::seed_from_u64(seed),

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Local, Utc};
 use ratatui::Frame;
+use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span, Text};
@@ -21,6 +22,8 @@ pub struct Theme {
     pub color: bool,
     /// Colours for a light terminal background.
     pub light: bool,
+    /// Make reference URLs terminal hyperlinks (OSC 8).
+    pub hyperlinks: bool,
 }
 
 impl Theme {
@@ -29,6 +32,7 @@ impl Theme {
         Theme {
             color: false,
             light: false,
+            hyperlinks: false,
         }
     }
     fn fg(self, c: Color) -> Style {
@@ -58,6 +62,11 @@ impl Theme {
     }
     pub fn title(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
+    }
+    /// A URL: underlined, so it reads as a link with or without colour.
+    pub fn link(self) -> Style {
+        self.fg(if self.light { Color::Blue } else { Color::Cyan })
+            .add_modifier(Modifier::UNDERLINED)
     }
 }
 
@@ -92,6 +101,7 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
     let theme = Theme {
         color: app.color,
         light: app.light,
+        hyperlinks: app.hyperlinks,
     };
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
@@ -351,7 +361,7 @@ fn picker(app: &App, p: &Picker, theme: Theme, f: &mut Frame, area: Rect) {
     let w = area.width.saturating_sub(2) as usize;
     let mut lines = vec![Line::styled(format!(" {heading}"), theme.title()), Line::raw("")];
     for (i, (filter, label)) in entries.iter().enumerate() {
-        let n = app.pack.questions.iter().filter(|q| filter.matches(q)).count();
+        let n = filter.count(&app.pack);
         let tail = format!("{n:>4} questions");
         let label_w = w.saturating_sub(tail.len() + 4);
         let text = format!(" {:<label_w$} {tail}", clip(label, label_w));
@@ -375,6 +385,8 @@ fn picker(app: &App, p: &Picker, theme: Theme, f: &mut Frame, area: Rect) {
 pub struct BodyLine {
     pub line: Line<'static>,
     pub option: Option<usize>,
+    /// The URL this line shows (a reference's address), made a terminal hyperlink on screen.
+    pub link: Option<String>,
 }
 
 const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
@@ -421,6 +433,7 @@ fn wrap_into(
             out.push(BodyLine {
                 line: Line::raw(""),
                 option,
+                link: None,
             });
             continue;
         }
@@ -428,6 +441,7 @@ fn wrap_into(
             out.push(BodyLine {
                 line: Line::styled(l.into_owned(), style),
                 option,
+                link: None,
             });
         }
     }
@@ -437,6 +451,7 @@ fn blank(out: &mut Vec<BodyLine>) {
     out.push(BodyLine {
         line: Line::raw(""),
         option: None,
+        link: None,
     });
 }
 
@@ -469,6 +484,7 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
         out.push(BodyLine {
             line: Line::styled(mark, style),
             option: None,
+            link: None,
         });
         if !v.exam_review {
             let rating = match &o.saved {
@@ -478,6 +494,7 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
             out.push(BodyLine {
                 line: Line::styled(rating, theme.dim()),
                 option: None,
+                link: None,
             });
         }
         blank(&mut out);
@@ -487,6 +504,7 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
         out.push(BodyLine {
             line: Line::styled(h, theme.title()),
             option: None,
+            link: None,
         });
     }
     blank(&mut out);
@@ -525,22 +543,91 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
         out.push(BodyLine {
             line: Line::styled("Explanation", theme.title()),
             option: None,
+            link: None,
         });
         wrap_into(&mut out, &q.explanation, w, "", "", Style::new(), None);
         blank(&mut out);
+        let heading = match q.verified {
+            Some(m) => format!("References · checked against the AWS documentation {}", month_name(m)),
+            None => "References".to_string(),
+        };
         out.push(BodyLine {
-            line: Line::styled("References", theme.title()),
+            line: Line::styled(heading, theme.title()),
             option: None,
+            link: None,
         });
         for r in &q.references {
-            let t = match &r.url {
-                Some(u) => format!("{} — {u}", r.title),
-                None => r.title.clone(),
-            };
-            wrap_into(&mut out, &t, w, "• ", "  ", theme.dim(), None);
+            wrap_into(&mut out, &r.title, w, "• ", "  ", theme.dim(), None);
+            if let Some(u) = &r.url {
+                url_lines(&mut out, u, w, theme.link());
+            }
         }
     }
     out
+}
+
+/// A URL on lines of its own, indented two columns: never joined to other text, and when it is
+/// wider than the column it is cut into pieces at the width, with nothing added, so that the
+/// pieces join back into the address. On screen each piece is a hyperlink to the whole URL.
+fn url_lines(out: &mut Vec<BodyLine>, url: &str, width: usize, style: Style) {
+    let room = width.saturating_sub(2).max(10);
+    let chars: Vec<char> = url.chars().collect();
+    for piece in chars.chunks(room) {
+        let piece: String = piece.iter().collect();
+        out.push(BodyLine {
+            line: Line::from(vec![Span::raw("  "), Span::styled(piece, style)]),
+            option: None,
+            link: Some(url.to_string()),
+        });
+    }
+}
+
+/// "December 2026" for 2026-12.
+pub fn month_name(m: crate::model::Month) -> String {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let name = NAMES
+        .get(usize::from(m.month.saturating_sub(1)))
+        .copied()
+        .unwrap_or("?");
+    format!("{name} {}", m.year)
+}
+
+/// Makes the URL pieces on screen terminal hyperlinks (OSC 8): each piece's first cell holds the
+/// whole piece wrapped in the link's escape sequence and is drawn as that many columns wide.
+/// Terminals without OSC 8 show the plain text. `rows` are (screen row, line) pairs.
+fn hyperlink_rows(buf: &mut Buffer, area: Rect, rows: &[(u16, &BodyLine)]) {
+    for (y, l) in rows {
+        let Some(url) = &l.link else { continue };
+        let x = area.x + 2;
+        let piece: String = l.line.spans.get(1).map(|s| s.content.to_string()).unwrap_or_default();
+        let n = piece.chars().count();
+        if n == 0 || x >= area.x + area.width {
+            continue;
+        }
+        let n = n.min(usize::from(area.x + area.width - x));
+        let shown: String = piece.chars().take(n).collect();
+        let Some(width) = u16::try_from(n).ok().and_then(std::num::NonZeroU16::new) else {
+            continue;
+        };
+        if let Some(cell) = buf.cell_mut((x, *y)) {
+            let id = crate::anki::fnv1a(url) % 1_000_000_007;
+            cell.set_symbol(&format!("\x1b]8;id=cp{id};{url}\x1b\\{shown}\x1b]8;;\x1b\\"));
+            cell.set_diff_option(CellDiffOption::ForcedWidth(width));
+        }
+    }
 }
 
 /// The first line shown, given the wanted scroll: never past the last screenful.
@@ -554,8 +641,17 @@ pub fn question(v: &QuestionView, theme: Theme, f: &mut Frame, body: Rect) {
     let lines = question_lines(v, theme, area.width);
     let scroll = effective_scroll(lines.len(), area.height, v.scroll);
     let more_below = lines.len() > scroll as usize + area.height as usize;
-    let text: Vec<Line> = lines.into_iter().map(|b| b.line).collect();
+    let visible: Vec<(u16, &BodyLine)> = lines
+        .iter()
+        .skip(scroll as usize)
+        .take(area.height as usize)
+        .enumerate()
+        .map(|(i, l)| (area.y + i as u16, l))
+        .collect();
+    let linked = if theme.hyperlinks { visible } else { Vec::new() };
+    let text: Vec<Line> = lines.iter().map(|b| b.line.clone()).collect();
     f.render_widget(Paragraph::new(Text::from(text)).scroll((scroll, 0)), area);
+    hyperlink_rows(f.buffer_mut(), area, &linked);
     if more_below && area.height > 0 {
         let r = Rect {
             x: area.x + area.width.saturating_sub(10),

@@ -233,6 +233,58 @@ fn question_bank_meets_its_coverage_and_mix_targets() {
     }
 }
 
+/// Every built-in question was checked against the AWS documentation (a `verified` month) and
+/// has a reference on docs.aws.amazon.com that settles its key; `validate` reports both.
+#[test]
+fn every_built_in_question_is_verified_with_a_docs_url() {
+    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    for q in &pack.questions {
+        assert!(q.verified.is_some(), "{}: no `verified` month", q.id);
+        assert!(
+            q.references.iter().any(|r| r
+                .url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://docs.aws.amazon.com/"))),
+            "{}: no docs.aws.amazon.com reference",
+            q.id
+        );
+        for r in &q.references {
+            assert!(!r.title.trim().is_empty(), "{}: a reference without a title", q.id);
+        }
+    }
+    let o = run(&["validate", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let n = pack.questions.len() as u64;
+    assert_eq!(v["verified"], n, "{v}");
+    assert_eq!(v["with_docs_url"], n);
+    assert!(v["oldest_verified"].as_str().is_some_and(|m| m.len() == 7), "{v}");
+    let o = run(&["validate"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("verified against the AWS documentation: {n} of {n} (oldest ")),
+        "{out}"
+    );
+}
+
+/// A question without `verified` is fine in the format (own questions may leave it out), and
+/// is counted as unverified.
+#[test]
+fn verified_is_optional_and_counted() {
+    let o = run(&[
+        "validate",
+        "--json",
+        "--exam",
+        "TST-C01",
+        "--content",
+        fixtures().join("valid").to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["verified"], 1, "{v}");
+    assert_eq!(v["oldest_verified"], "2026-12");
+    assert!(v["questions"].as_u64().expect("n") > 1);
+}
+
 /// A file over the size cap is refused with its size, before it is read.
 #[test]
 fn a_huge_file_is_refused_not_loaded() {

@@ -322,3 +322,77 @@ fn home_keys_follow_the_config_overrides() {
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("v  Review due cards"), "{text}");
 }
+
+/// Scrolls the feedback of a wrong answer to `alarm-basic` to its end and draws it.
+fn feedback_end(hyperlinks: bool) -> Terminal<TestBackend> {
+    let mut a = studying(&["alarm-basic"]);
+    a.hyperlinks = hyperlinks;
+    let wrong = (correct_display(&a) + 1) % 4;
+    app::update(&mut a, Action::Toggle(wrong), t0());
+    app::update(&mut a, Action::Enter, t0());
+    for _ in 0..60 {
+        app::update(&mut a, Action::ScrollDown, t0());
+    }
+    draw(&a, 80, 24)
+}
+
+#[test]
+fn feedback_shows_the_verified_month_and_whole_urls() {
+    let url = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html";
+    let text = screen_text(&feedback_end(false));
+    assert!(
+        text.contains("References · checked against the AWS documentation December 2026"),
+        "{text}"
+    );
+    assert!(text.contains("• Using Amazon CloudWatch alarms"), "{text}");
+    // The URL is wider than the column: its pieces stand on lines of their own, indented two
+    // columns, and join back into the address with nothing added.
+    let pieces: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("• Using Amazon CloudWatch alarms"))
+        .skip(1)
+        .take_while(|l| l.starts_with("   ") && !l.trim().is_empty())
+        .map(|l| l.trim())
+        .collect();
+    assert!(pieces.len() >= 2, "{text}");
+    assert_eq!(pieces.concat(), url, "{text}");
+}
+
+#[test]
+fn feedback_urls_are_osc8_hyperlinks_when_the_terminal_takes_them() {
+    let url = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html";
+    let t = feedback_end(true);
+    let buf = t.backend().buffer();
+    let mut links = Vec::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            if c.symbol().starts_with("\x1b]8;") {
+                links.push((x, c.symbol().to_string(), c.diff_option));
+            }
+        }
+    }
+    assert!(links.len() >= 2, "every piece of the URL is a link: {links:?}");
+    let mut joined = String::new();
+    for (x, sym, diff) in &links {
+        assert_eq!(*x, 3, "the piece starts after the two-column indent");
+        assert!(
+            sym.contains(&format!(";{url}\x1b\\")),
+            "the link is the whole URL: {sym:?}"
+        );
+        assert!(sym.ends_with("\x1b]8;;\x1b\\"), "{sym:?}");
+        let shown = sym
+            .split("\x1b\\")
+            .nth(1)
+            .and_then(|s| s.strip_suffix("\x1b]8;;"))
+            .expect("the shown text");
+        assert_eq!(
+            *diff,
+            ratatui::buffer::CellDiffOption::ForcedWidth(
+                std::num::NonZeroU16::new(shown.chars().count() as u16).expect("width")
+            )
+        );
+        joined.push_str(shown);
+    }
+    assert_eq!(joined, url);
+}
