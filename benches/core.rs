@@ -163,6 +163,7 @@ fn settings() -> cloudprep::tui::StudySettings {
         keys: Vec::new(),
         exam_untimed: false,
         exam_extra_minutes: 0,
+        exam_date: None,
     }
 }
 

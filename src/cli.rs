@@ -75,6 +75,15 @@ pub enum Command {
     Optimize,
     /// The effective settings and where each came from
     Config,
+    /// Your plan to the exam date: new questions and reviews a day, mock-exam days, on track or not
+    Plan {
+        /// Set the exam date (year-month-day, e.g. 2027-01-20); saved for the next runs
+        #[arg(long, value_name = "DATE", conflicts_with = "clear")]
+        date: Option<String>,
+        /// Forget the saved exam date
+        #[arg(long)]
+        clear: bool,
+    },
     /// Questions you reported as wrong or unclear
     Reports,
     /// Write a question of your own in $EDITOR

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Result, anyhow, bail};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::cli::Global;
@@ -309,6 +309,165 @@ pub struct StatsJson {
     pub exams: Vec<ExamJson>,
     pub exam_in_progress: Option<InProgressJson>,
     pub readiness: Option<ReadinessJson>,
+    /// The plan to the exam date; null without a date.
+    pub plan: Option<PlanJson>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct PlanJson {
+    pub exam_date: String,
+    pub days_left: i64,
+    pub new_per_day: u64,
+    pub on_track: bool,
+    pub reviews_per_day: u64,
+    /// Upcoming days to sit a mock exam.
+    pub mock_days: Vec<String>,
+}
+
+/// The settings keys under which `plan --date` saves the exam date, and the day it was set.
+fn plan_keys(code: &str) -> (String, String) {
+    (format!("exam_date:{code}"), format!("plan_set_on:{code}"))
+}
+
+/// The exam date in force: the config file's, else the one `plan --date` saved; with the day
+/// the plan was set, when known.
+pub fn exam_date(
+    store: &Store,
+    code: &str,
+    config_date: Option<NaiveDate>,
+) -> Result<Option<(NaiveDate, Option<NaiveDate>)>> {
+    let (date_key, set_key) = plan_keys(code);
+    let set_on = store.setting(&set_key)?.and_then(|s| crate::plan::parse_date(&s));
+    if let Some(d) = config_date {
+        return Ok(Some((d, None)));
+    }
+    Ok(store
+        .setting(&date_key)?
+        .and_then(|s| crate::plan::parse_date(&s))
+        .map(|d| (d, set_on)))
+}
+
+/// The plan for today, when an exam date is set.
+pub fn plan_for(
+    store: &Store,
+    pack: &Pack,
+    now: DateTime<Utc>,
+    config_date: Option<NaiveDate>,
+) -> Result<Option<crate::plan::Plan>> {
+    let code = &pack.exam.code;
+    let Some((date, set_on)) = exam_date(store, code, config_date)? else {
+        return Ok(None);
+    };
+    let offset = chrono::Local::now().offset().local_minus_utc() as i64;
+    let today_n = (now.timestamp() + offset).div_euclid(86_400);
+    let today = now.with_timezone(&chrono::Local).date_naive();
+    let seen = store
+        .seen_ids(code)?
+        .iter()
+        .filter(|id| pack.question(id).is_some())
+        .count();
+    let mut new_last_7_days = [0u64; 7];
+    for (d, n) in store.new_per_day(code, now - chrono::Duration::days(8), offset)? {
+        let back = today_n - d;
+        if (0..7).contains(&back) {
+            new_last_7_days[6 - back as usize] += n as u64;
+        }
+    }
+    let mut due_forecast = vec![0u64; 7];
+    for (d, n) in store.due_per_day(code, now + chrono::Duration::days(8), offset)? {
+        let ahead = (d - today_n).max(0);
+        if ahead < 7 {
+            due_forecast[ahead as usize] += n as u64;
+        }
+    }
+    Ok(Some(crate::plan::plan(&crate::plan::PlanInput {
+        exam_date: date,
+        today,
+        unseen: pack.questions.len().saturating_sub(seen),
+        due_forecast,
+        new_last_7_days,
+        set_on,
+    })))
+}
+
+/// `cloudprep plan [--date D] [--clear]`: saves or clears the exam date, then prints the plan.
+pub fn plan_command(
+    store: &Store,
+    pack: &Pack,
+    cfg: &crate::config::Config,
+    date: Option<&str>,
+    clear: bool,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let (date_key, set_key) = plan_keys(&pack.exam.code);
+    let today = now.with_timezone(&chrono::Local).date_naive();
+    if date.is_some() || clear {
+        if let (Some(d), crate::config::Source::File(path)) = (cfg.exam_date.value, &cfg.exam_date.source) {
+            return Err(UserError(format!(
+                "exam_date = \"{d}\" is set in {}: change or remove it there",
+                path.display()
+            ))
+            .into());
+        }
+    }
+    if clear {
+        store.delete_setting(&date_key)?;
+        store.delete_setting(&set_key)?;
+    }
+    if let Some(text) = date {
+        let Some(d) = crate::plan::parse_date(text) else {
+            return Err(UserError(format!(
+                "--date {text:?} is not a date: use year-month-day, such as 2027-01-20"
+            ))
+            .into());
+        };
+        if d < today {
+            return Err(UserError(format!("--date {d} is in the past (today is {today})")).into());
+        }
+        store.set_setting(&date_key, &d.to_string())?;
+        store.set_setting(&set_key, &today.to_string())?;
+    }
+    let mut out = String::new();
+    match plan_for(store, pack, now, cfg.exam_date.value)? {
+        None => out.push_str(
+            "No exam date set: `cloudprep plan --date 2027-01-20` (or exam_date in the config file) sets one.\n",
+        ),
+        Some(p) => out.push_str(&plan_text(&p)),
+    }
+    Ok(out)
+}
+
+/// The plan in words, as `cloudprep plan` prints it.
+pub fn plan_text(p: &crate::plan::Plan) -> String {
+    let mut out = String::new();
+    if p.days_left < 0 {
+        let _ = writeln!(out, "Exam date {} has passed.", p.exam_date);
+        return out;
+    }
+    let _ = writeln!(out, "Exam on {} — {} days left.", p.exam_date, p.days_left);
+    let _ = writeln!(
+        out,
+        "New questions: {} a day covers the unseen bank a week before the exam (lately {:.1} a day: {}).",
+        p.new_per_day,
+        p.recent_new_per_day,
+        if p.on_track { "on track" } else { "behind" }
+    );
+    let _ = writeln!(
+        out,
+        "Reviews: about {} a day over the next week (FSRS forecast).",
+        p.reviews_per_day
+    );
+    let days: Vec<String> = p
+        .mock_days
+        .iter()
+        .map(|d| d.format("%a %Y-%m-%d").to_string())
+        .collect();
+    if days.is_empty() {
+        let _ = writeln!(out, "Mock exams: none left to schedule.");
+    } else {
+        let _ = writeln!(out, "Mock exams on: {}.", days.join(", "));
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -336,7 +495,7 @@ pub struct InProgressJson {
     pub remaining_seconds: Option<i64>,
 }
 
-#[derive(Serialize, Clone, Copy, Debug, PartialEq)]
+#[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct ReadinessJson {
     pub predicted_score: i64,
     pub pass_probability: f64,
@@ -345,6 +504,69 @@ pub struct ReadinessJson {
     pub pass_probability_high: f64,
     /// Expected scored items right, out of `format.scored`.
     pub expected_correct: f64,
+    /// Per blueprint domain: the evidence behind it and its estimated accuracy with its 80 %
+    /// interval.
+    pub domains: Vec<DomainReadinessJson>,
+    /// Domains with too little evidence to judge: their estimate assumes you have not studied
+    /// them.
+    pub missing: Vec<String>,
+    /// The pass probability is capped because the latest mock exam failed.
+    pub capped_by_failed_mock: bool,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct DomainReadinessJson {
+    pub id: String,
+    /// Effective number of answers after weighting (recency, repeats, kind).
+    pub evidence: f64,
+    pub estimated_accuracy: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl ReadinessJson {
+    pub fn new(r: &crate::readiness::Readiness) -> ReadinessJson {
+        ReadinessJson {
+            predicted_score: i64::from(r.predicted_score),
+            pass_probability: round3(r.pass_probability),
+            pass_probability_low: round3(r.pass_low),
+            pass_probability_high: round3(r.pass_high),
+            expected_correct: (r.expected_correct * 10.0).round() / 10.0,
+            domains: r
+                .domains
+                .iter()
+                .map(|d| DomainReadinessJson {
+                    id: d.id.clone(),
+                    evidence: (d.evidence * 10.0).round() / 10.0,
+                    estimated_accuracy: round3(d.estimated_accuracy),
+                    low: round3(d.low),
+                    high: round3(d.high),
+                })
+                .collect(),
+            missing: r.missing(),
+            capped_by_failed_mock: r.capped_by_mock,
+        }
+    }
+}
+
+/// In words, what readiness cannot judge yet: one line per domain with too little evidence.
+pub fn missing_evidence_lines(r: &crate::readiness::Readiness) -> Vec<String> {
+    r.domains
+        .iter()
+        .filter(|d| d.missing)
+        .map(|d| missing_line(&d.id, d.evidence))
+        .collect()
+}
+
+/// "domain 4: no answers yet — the estimate assumes you have not studied it".
+pub fn missing_line(id: &str, evidence: f64) -> String {
+    if evidence <= 0.0 {
+        format!("domain {id}: no answers yet — the estimate assumes you have not studied it")
+    } else {
+        format!(
+            "domain {id}: little evidence ({evidence:.1} answers' worth) — the estimate leans on the unstudied prior"
+        )
+    }
 }
 
 /// How many recent answers readiness reads: with a 21-day half-life, older ones weigh nothing
@@ -356,14 +578,25 @@ pub fn readiness(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<Optio
     let answers: Vec<crate::readiness::GradedAnswer> = store
         .recent_reviews(&pack.exam.code, READINESS_WINDOW)?
         .into_iter()
-        .map(|(skill, at, correct, mode)| crate::readiness::GradedAnswer {
-            domain: crate::model::parent_id(crate::model::parent_id(&skill)).to_string(),
-            at,
-            correct,
-            exam: mode == "exam",
+        .map(|a| crate::readiness::GradedAnswer {
+            domain: crate::model::parent_id(crate::model::parent_id(&a.skill)).to_string(),
+            question_id: a.question_id,
+            at: a.at,
+            correct: a.correct,
+            exam: a.exam,
         })
         .collect();
-    Ok(crate::readiness::estimate(&pack.exam, &answers, now))
+    let mocks: Vec<crate::readiness::MockResult> = store
+        .finished_exams(&pack.exam.code)?
+        .into_iter()
+        .filter_map(|e| {
+            Some(crate::readiness::MockResult {
+                at: e.finished_at?,
+                passed: e.passed?,
+            })
+        })
+        .collect();
+    Ok(crate::readiness::estimate(&pack.exam, &answers, &mocks, now))
 }
 
 fn round3(x: f64) -> f64 {
@@ -388,6 +621,11 @@ pub fn mastery_map(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<Mas
 }
 
 pub fn stats(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<StatsJson> {
+    stats_with(store, pack, now, None)
+}
+
+/// [`stats`] with the config file's `exam_date`, which wins over one saved by `plan --date`.
+pub fn stats_with(store: &Store, pack: &Pack, now: DateTime<Utc>, config_date: Option<NaiveDate>) -> Result<StatsJson> {
     let code = &pack.exam.code;
     let seen_ids = store.seen_ids(code)?;
     let retired = seen_ids.iter().filter(|id| pack.question(id).is_none()).count();
@@ -448,12 +686,14 @@ pub fn stats(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<StatsJson
         domains,
         exams,
         exam_in_progress,
-        readiness: readiness(store, pack, now)?.map(|r| ReadinessJson {
-            predicted_score: i64::from(r.predicted_score),
-            pass_probability: round3(r.pass_probability),
-            pass_probability_low: round3(r.pass_low),
-            pass_probability_high: round3(r.pass_high),
-            expected_correct: (r.expected_correct * 10.0).round() / 10.0,
+        readiness: readiness(store, pack, now)?.as_ref().map(ReadinessJson::new),
+        plan: plan_for(store, pack, now, config_date)?.map(|p| PlanJson {
+            exam_date: p.exam_date.to_string(),
+            days_left: p.days_left,
+            new_per_day: p.new_per_day,
+            on_track: p.on_track,
+            reviews_per_day: p.reviews_per_day,
+            mock_days: p.mock_days.iter().map(|d| d.to_string()).collect(),
         }),
     })
 }
@@ -516,6 +756,33 @@ pub fn stats_text(s: &StatsJson, pack: &Pack) -> String {
                 r.expected_correct,
                 pack.exam.format.scored
             );
+            let doms: Vec<String> = r
+                .domains
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} {:.0}% ({:.0}-{:.0}%, {:.1} answers' worth)",
+                        d.id,
+                        d.estimated_accuracy * 100.0,
+                        d.low * 100.0,
+                        d.high * 100.0,
+                        d.evidence
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "Estimated accuracy by domain: {}", doms.join("; "));
+            if r.capped_by_failed_mock {
+                let _ = writeln!(
+                    out,
+                    "Your last mock exam failed: the pass probability stays at most {:.2} until one passes.",
+                    crate::readiness::FAILED_MOCK_CAP
+                );
+            }
+            for d in &r.domains {
+                if r.missing.contains(&d.id) {
+                    let _ = writeln!(out, "{}", missing_line(&d.id, d.evidence));
+                }
+            }
         }
         None => {
             let _ = writeln!(
@@ -525,6 +792,18 @@ pub fn stats_text(s: &StatsJson, pack: &Pack) -> String {
                 crate::readiness::MIN_DOMAINS
             );
         }
+    }
+    if let Some(p) = &s.plan {
+        let _ = writeln!(
+            out,
+            "Plan: exam on {} ({} days left); {} new questions a day ({}); about {} reviews a day; next mock exam {}",
+            p.exam_date,
+            p.days_left,
+            p.new_per_day,
+            if p.on_track { "on track" } else { "behind" },
+            p.reviews_per_day,
+            p.mock_days.first().map(String::as_str).unwrap_or("—")
+        );
     }
     out
 }

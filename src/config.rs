@@ -7,6 +7,7 @@
 //! theme = "dark"             # dark, light or none (no colour; NO_COLOR also turns colour off)
 //! practice_count = 10        # questions in a practice session started from the TUI
 //! drill_count = 10           # questions in a weak-area drill started from the TUI
+//! exam_date = "2027-01-20"   # the day of the real exam: home shows a daily plan to it
 //!
 //! [exam]
 //! untimed = false
@@ -34,6 +35,8 @@ struct File {
     theme: Option<Theme>,
     practice_count: Option<i64>,
     drill_count: Option<i64>,
+    /// The day of the real exam: `exam_date = "2027-01-20"` (or a TOML date).
+    exam_date: Option<toml::Value>,
     exam: Option<ExamFile>,
     keys: Option<KeysFile>,
 }
@@ -100,6 +103,9 @@ pub struct Config {
     pub drill_count: Setting<usize>,
     pub exam_untimed: Setting<bool>,
     pub exam_extra_minutes: Setting<u32>,
+    /// The day of the real exam, for the plan (`cloudprep plan --date` saves one in the
+    /// database when the config file has none).
+    pub exam_date: Setting<Option<chrono::NaiveDate>>,
     /// Home-screen keys set in `[keys]`: (action name, key).
     pub keys: Vec<(String, char)>,
 }
@@ -150,8 +156,31 @@ pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, String> {
         drill_count: Setting::default(10),
         exam_untimed: Setting::default(false),
         exam_extra_minutes: Setting::default(0),
+        exam_date: Setting::default(None),
         keys: Vec::new(),
     };
+    if let Some(v) = &file.exam_date {
+        let text = match v {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Datetime(d) => d.to_string(),
+            other => format!("{other:?}"),
+        };
+        match crate::plan::parse_date(&text) {
+            Some(d) => {
+                c.exam_date = Setting {
+                    value: Some(d),
+                    source: src(),
+                }
+            }
+            None => {
+                return Err(bad(
+                    "exam_date",
+                    format!("{text:?}"),
+                    "use a date such as \"2027-01-20\" (year-month-day)",
+                ));
+            }
+        }
+    }
     if let Some(r) = file.desired_retention {
         if !(0.70..=0.99).contains(&r) {
             return Err(bad(
@@ -311,6 +340,14 @@ impl Config {
                 "exam.extra_minutes",
                 self.exam_extra_minutes.value.to_string(),
                 &self.exam_extra_minutes.source,
+            ),
+            (
+                "exam_date",
+                self.exam_date
+                    .value
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "none (cloudprep plan --date sets one)".to_string()),
+                &self.exam_date.source,
             ),
         ];
         let mut rows = rows;

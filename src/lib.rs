@@ -25,6 +25,7 @@ pub mod content;
 pub mod mastery;
 pub mod mock;
 pub mod model;
+pub mod plan;
 pub mod readiness;
 pub mod session;
 pub mod srs;
@@ -48,10 +49,15 @@ fn emit(text: &str) -> Result<()> {
     }
 }
 
+/// The config file, validated the same way for every command that reads settings.
+fn load_config(g: &cli::Global) -> Result<config::Config> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Ok(config::load(g.config.as_deref(), no_color).map_err(UserError)?)
+}
+
 /// Opens what the study commands need: config, content, store, scheduler.
 fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let cfg = config::load(g.config.as_deref(), no_color).map_err(UserError)?;
+    let cfg = load_config(g)?;
     let pack = commands::load_pack(g)?;
     let store = commands::open_store(g)?;
     let params = commands::fsrs_params(&store)?;
@@ -66,6 +72,7 @@ fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
         keys: cfg.keys.clone(),
         exam_untimed: cfg.exam_untimed.value,
         exam_extra_minutes: cfg.exam_extra_minutes.value,
+        exam_date: cfg.exam_date.value,
     };
     Ok((
         tui::Shell {
@@ -97,14 +104,29 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(code)
         }
         Some(Command::Stats { json }) => {
+            let cfg = load_config(g)?;
             let pack = commands::load_pack(g)?;
             let store = commands::open_store(g)?;
-            let s = commands::stats(&store, &pack, now)?;
+            let s = commands::stats_with(&store, &pack, now, cfg.exam_date.value)?;
             if json {
                 emit(&(serde_json::to_string_pretty(&s)? + "\n"))?;
             } else {
                 emit(&commands::stats_text(&s, &pack))?;
             }
+            Ok(0)
+        }
+        Some(Command::Plan { date, clear }) => {
+            let cfg = load_config(g)?;
+            let pack = commands::load_pack(g)?;
+            let store = commands::open_store(g)?;
+            emit(&commands::plan_command(
+                &store,
+                &pack,
+                &cfg,
+                date.as_deref(),
+                clear,
+                now,
+            )?)?;
             Ok(0)
         }
         Some(Command::Config) => {

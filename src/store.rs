@@ -117,6 +117,17 @@ pub struct ExamItemRow {
 /// (skill, reviewed_at, correct, mode) of one answer.
 pub type SkillAnswer = (String, DateTime<Utc>, bool, String);
 
+/// One answer of the review log, newest first, as readiness reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentAnswer {
+    pub question_id: String,
+    pub skill: String,
+    pub at: DateTime<Utc>,
+    pub correct: bool,
+    /// Given in a mock exam.
+    pub exam: bool,
+}
+
 pub fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
@@ -240,6 +251,13 @@ impl Store {
         self.conn
             .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
             .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn delete_setting(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])
+            .map(|_| ())
             .map_err(|e| self.err(e))
     }
 
@@ -472,17 +490,23 @@ impl Store {
     }
 
     /// The most recent `limit` answers, newest first: (skill, reviewed_at, correct, mode).
-    pub fn recent_reviews(&self, exam: &str, limit: usize) -> Result<Vec<SkillAnswer>> {
+    pub fn recent_reviews(&self, exam: &str, limit: usize) -> Result<Vec<RecentAnswer>> {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT skill, reviewed_at, correct, mode FROM reviews WHERE exam = ?1
+                "SELECT question_id, skill, reviewed_at, correct, mode FROM reviews WHERE exam = ?1
                  ORDER BY reviewed_at DESC LIMIT ?2",
             )
             .map_err(|e| self.err(e))?;
         let rows = st
             .query_map(params![exam, limit as i64], |r| {
-                Ok((r.get(0)?, from_ms(r.get(1)?), r.get::<_, i64>(2)? != 0, r.get(3)?))
+                Ok(RecentAnswer {
+                    question_id: r.get(0)?,
+                    skill: r.get(1)?,
+                    at: from_ms(r.get(2)?),
+                    correct: r.get::<_, i64>(3)? != 0,
+                    exam: r.get::<_, String>(4)? == "exam",
+                })
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
@@ -493,6 +517,17 @@ impl Store {
         self.day_counts(
             "SELECT (hour * 3600 + ?3) / 86400 AS d, SUM(answered) FROM hour_totals
              WHERE exam = ?1 AND hour >= ?2 / 3600000 GROUP BY d",
+            exam,
+            ms(since),
+            offset_secs,
+        )
+    }
+
+    /// New questions (first answers) per local day since `since`: (day number, count).
+    pub fn new_per_day(&self, exam: &str, since: DateTime<Utc>, offset_secs: i64) -> Result<Vec<(i64, i64)>> {
+        self.day_counts(
+            "SELECT (first_at + ?3 * 1000) / 86400000 AS d, COUNT(*) FROM question_totals
+             WHERE exam = ?1 AND first_at >= ?2 GROUP BY d",
             exam,
             ms(since),
             offset_secs,
@@ -523,9 +558,7 @@ impl Store {
         let mut out = [(0, 0); 3];
         let mut st = self
             .conn
-            .prepare_cached(
-                "SELECT difficulty, COUNT(*), SUM(correct) FROM reviews WHERE exam = ?1 GROUP BY difficulty",
-            )
+            .prepare_cached("SELECT difficulty, answered, correct FROM difficulty_totals WHERE exam = ?1")
             .map_err(|e| self.err(e))?;
         let rows = st
             .query_map([exam], |r| {

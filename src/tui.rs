@@ -57,6 +57,8 @@ pub struct StudySettings {
     pub keys: Vec<(String, char)>,
     pub exam_untimed: bool,
     pub exam_extra_minutes: u32,
+    /// The config file's exam date (one saved by `cloudprep plan --date` is read from the store).
+    pub exam_date: Option<chrono::NaiveDate>,
 }
 
 /// Everything outside the pure app: the store, the scheduler, the content.
@@ -99,6 +101,14 @@ impl Shell {
         &self.pack.exam.code
     }
 
+    /// New cards a day in review: the plan's when an exam date is set, else the config's.
+    fn new_per_day(&self, plan: Option<&crate::plan::Plan>) -> i64 {
+        match plan {
+            Some(p) if p.days_left >= 0 => i64::try_from(p.new_per_day).unwrap_or(i64::MAX),
+            _ => self.settings.new_per_day,
+        }
+    }
+
     pub fn dashboard(&self, now: DateTime<Utc>) -> Result<Dashboard> {
         let code = self.code().to_string();
         let today = start_of_today(now);
@@ -107,30 +117,33 @@ impl Shell {
         let today_n = (now.timestamp() + offset).div_euclid(86_400);
         let (streak_days, studied_today) = streak(&days, today_n);
         let mastery = commands::mastery_map(&self.store, &self.pack, now)?;
-        let seen: HashSet<String> = self.store.seen_ids(&code)?.into_iter().collect();
-        let unseen = self.pack.questions.iter().filter(|q| !seen.contains(&q.id)).count() as i64;
+        let seen_ids = self.store.seen_ids(&code)?;
+        let seen = seen_ids.iter().filter(|id| self.pack.question(id).is_some()).count();
+        let unseen = self.pack.questions.len().saturating_sub(seen) as i64;
         let new_today = self.store.count_new_since(&code, today)?;
-        let stats = commands::stats(&self.store, &self.pack, now)?;
+        let last_exam = self
+            .store
+            .finished_exams(&code)?
+            .into_iter()
+            .filter_map(|e| Some((e.scaled_score?, e.passed?)))
+            .next_back();
+        let readiness = commands::readiness(&self.store, &self.pack, now)?;
+        let plan = commands::plan_for(&self.store, &self.pack, now, self.settings.exam_date)?;
+        let new_per_day = self.new_per_day(plan.as_ref());
         Ok(Dashboard {
             due_now: self.store.count_due(&code, now)?,
-            new_available: (self.settings.new_per_day - new_today).clamp(0, unseen),
+            new_available: (new_per_day - new_today).clamp(0, unseen),
             reviews_today: self.store.count_reviews_since(&code, today)?,
             streak_days,
             studied_today,
             next_due: self.store.next_due(&code, now)?,
             domains: self.domain_rows(&mastery),
-            last_exam: stats.exams.last().map(|e| (e.scaled_score, e.passed)),
-            readiness: stats.readiness.map(|r| {
-                (
-                    r.predicted_score,
-                    r.pass_probability,
-                    r.pass_probability,
-                    r.pass_probability,
-                )
-            }),
-            exam_in_progress: stats.exam_in_progress.is_some(),
+            last_exam,
+            readiness: readiness.as_ref().map(app::ReadinessSummary::new),
+            exam_in_progress: self.store.exam_in_progress(&code)?.is_some(),
             questions: self.pack.questions.len(),
-            seen: seen.iter().filter(|id| self.pack.question(id).is_some()).count(),
+            seen,
+            plan,
         })
     }
 
@@ -158,7 +171,9 @@ impl Shell {
                 let due = self.store.due_cards(&code, now, 10_000)?;
                 let seen: HashSet<String> = self.store.seen_ids(&code)?.into_iter().collect();
                 let new_today = self.store.count_new_since(&code, start_of_today(now))?;
-                let new_limit = (self.settings.new_per_day - new_today).max(0) as usize;
+                let plan = commands::plan_for(&self.store, &self.pack, now, self.settings.exam_date)?;
+                let new_per_day = self.new_per_day(plan.as_ref());
+                let new_limit = (new_per_day - new_today).max(0) as usize;
                 let queue = session::review_queue(&self.pack, &due, &seen, new_limit, &mut app.rng);
                 if queue.is_empty() {
                     let next = self.store.next_due(&code, now)?;
@@ -170,7 +185,7 @@ impl Shell {
                     if new_limit == 0 {
                         lines.push(format!(
                             "Today's {} new cards are done; more come tomorrow.",
-                            self.settings.new_per_day
+                            new_per_day
                         ));
                     }
                     app.show_notice("Review", lines, true);

@@ -28,11 +28,39 @@ pub struct Dashboard {
     /// (domain id, title, weight, mastery 0..1)
     pub domains: Vec<(String, String, u32, f64)>,
     pub last_exam: Option<(i64, bool)>,
-    /// (predicted score, pass probability, low, high)
-    pub readiness: Option<(i64, f64, f64, f64)>,
+    pub readiness: Option<ReadinessSummary>,
     pub exam_in_progress: bool,
     pub questions: usize,
     pub seen: usize,
+    /// The plan to the exam date, when one is set.
+    pub plan: Option<crate::plan::Plan>,
+}
+
+/// Readiness as home shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadinessSummary {
+    pub predicted_score: i64,
+    pub pass_probability: f64,
+    /// The 80 % interval of the pass probability.
+    pub low: f64,
+    pub high: f64,
+    /// Ids of the domains with too little evidence to judge.
+    pub missing: Vec<String>,
+    /// Capped because the latest mock exam failed.
+    pub capped_by_mock: bool,
+}
+
+impl ReadinessSummary {
+    pub fn new(r: &crate::readiness::Readiness) -> ReadinessSummary {
+        ReadinessSummary {
+            predicted_score: i64::from(r.predicted_score),
+            pass_probability: r.pass_probability,
+            low: r.pass_low,
+            high: r.pass_high,
+            missing: r.missing(),
+            capped_by_mock: r.capped_by_mock,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -87,7 +87,10 @@ pub fn render(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
 }
 
 fn readiness_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
-    let [top, chart] = Layout::vertical([Constraint::Length(7), Constraint::Min(6)]).areas(area);
+    let extra = s.readiness.as_ref().map_or(0, |r| {
+        crate::commands::missing_evidence_lines(r).len() as u16 + u16::from(r.capped_by_mock)
+    });
+    let [top, chart] = Layout::vertical([Constraint::Length(8 + extra.min(5)), Constraint::Min(6)]).areas(area);
     let mut lines = Vec::new();
     match &s.readiness {
         Some(r) => {
@@ -112,20 +115,45 @@ fn readiness_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
             let doms: Vec<String> = r
                 .domains
                 .iter()
-                .map(|(d, p)| format!("{d}: {:.0}%", p * 100.0))
+                .map(|d| {
+                    format!(
+                        "{} {:.0}% [{:.0}–{:.0}]{}",
+                        d.id,
+                        d.estimated_accuracy * 100.0,
+                        d.low * 100.0,
+                        d.high * 100.0,
+                        if d.missing { "?" } else { "" }
+                    )
+                })
                 .collect();
-            lines.push(Line::raw(format!(" Estimated accuracy by domain  {}", doms.join("  "))));
-            lines.push(Line::styled(
-                " Model: accuracy per domain from your answers (recent and exam ones count",
-                theme.dim(),
-            ));
-            lines.push(Line::styled(
-                format!(
-                    " more), combined by the blueprint into items right out of {}, then scaled.",
-                    s.scored_items
-                ),
-                theme.dim(),
-            ));
+            lines.push(Line::raw(" Estimated accuracy by domain, with its 80 % interval:"));
+            lines.push(Line::raw(format!("  {}", doms.join("  "))));
+            let missing = crate::commands::missing_evidence_lines(r);
+            if missing.is_empty() && !r.capped_by_mock {
+                lines.push(Line::styled(
+                    " Model: per domain, your answers (recent and exam ones count more, repeats",
+                    theme.dim(),
+                ));
+                lines.push(Line::styled(
+                    format!(
+                        " of a key you just saw do not), combined into {} scored items, then scaled.",
+                        s.scored_items
+                    ),
+                    theme.dim(),
+                ));
+            }
+            if r.capped_by_mock {
+                lines.push(Line::styled(
+                    format!(
+                        " Your last mock exam failed: the pass probability stays at most {:.0}% until one passes.",
+                        crate::readiness::FAILED_MOCK_CAP * 100.0
+                    ),
+                    theme.bad(),
+                ));
+            }
+            for m in missing {
+                lines.push(Line::styled(format!(" ? {m}"), theme.bad()));
+            }
         }
         None => {
             lines.push(Line::raw(format!(

@@ -284,11 +284,64 @@ fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
         (n, true) => format!("{n} day{}", if n == 1 { "" } else { "s" }),
         (n, false) => format!("{n} day{} (study today)", if n == 1 { "" } else { "s" }),
     };
+    // Most important first: at 80×24 the box shows ten lines.
     let mut lines = vec![
         row("Due now", d.due_now.to_string()),
         row("New available", d.new_available.to_string()),
-        row("Reviews today", d.reviews_today.to_string()),
-        row("Streak", streak),
+        row(
+            "Readiness",
+            match &d.readiness {
+                Some(r) => format!(
+                    "{} · pass {:.0}% ({:.0}–{:.0})",
+                    r.predicted_score,
+                    r.pass_probability * 100.0,
+                    r.low * 100.0,
+                    r.high * 100.0
+                ),
+                None => "not enough data".to_string(),
+            },
+        ),
+    ];
+    if let Some(r) = &d.readiness {
+        if r.capped_by_mock {
+            lines.push(Line::styled(
+                format!(
+                    " Last mock failed: pass ≤ {:.0}%",
+                    crate::readiness::FAILED_MOCK_CAP * 100.0
+                ),
+                theme.bad(),
+            ));
+        }
+        if !r.missing.is_empty() {
+            let what = if r.missing.len() == 1 { "domain" } else { "domains" };
+            lines.push(Line::styled(
+                format!(" ? {what} {}: no evidence yet", r.missing.join(", ")),
+                theme.bad(),
+            ));
+        }
+    }
+    if let Some(p) = &d.plan {
+        if p.days_left >= 0 {
+            lines.push(row(
+                "Exam in",
+                format!(
+                    "{} day{} · {}",
+                    p.days_left,
+                    if p.days_left == 1 { "" } else { "s" },
+                    if p.on_track { "on track" } else { "behind" }
+                ),
+            ));
+            let mock = p
+                .mock_days
+                .first()
+                .map(|m| format!(" · mock {}", m.format("%a %-d %b")))
+                .unwrap_or_default();
+            lines.push(row("Plan a day", format!("{} new{mock}", p.new_per_day)));
+        } else {
+            lines.push(row("Exam date", format!("{} (passed)", p.exam_date)));
+        }
+    }
+    lines.extend([
         row(
             "Last mock exam",
             match d.last_exam {
@@ -296,15 +349,10 @@ fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
                 None => "—".to_string(),
             },
         ),
-        row(
-            "Readiness",
-            match d.readiness {
-                Some((s, p, _, _)) => format!("{s} · pass {:.0}%", p * 100.0),
-                None => "not enough data".to_string(),
-            },
-        ),
         row("Seen", format!("{} of {}", d.seen, d.questions)),
-    ];
+        row("Reviews today", d.reviews_today.to_string()),
+        row("Streak", streak),
+    ]);
     if d.exam_in_progress {
         lines.push(Line::styled(" Exam in progress: e to resume", theme.accent()));
     }

@@ -51,6 +51,7 @@ pub fn shell(store: Store, pack: Pack) -> Shell {
             keys: Vec::new(),
             exam_untimed: false,
             exam_extra_minutes: 0,
+            exam_date: None,
         },
     }
 }

@@ -137,13 +137,18 @@ fn sample_stats() -> StatsScreen {
             pass_low: 0.45,
             pass_high: 0.77,
             expected_correct: 37.4,
-            domains: vec![
-                ("1".into(), 0.8),
-                ("2".into(), 0.74),
-                ("3".into(), 0.7),
-                ("4".into(), 0.69),
-                ("5".into(), 0.71),
-            ],
+            domains: [("1", 0.8), ("2", 0.74), ("3", 0.7), ("4", 0.69), ("5", 0.71)]
+                .iter()
+                .map(|&(id, m)| cloudprep::readiness::DomainReadiness {
+                    id: id.into(),
+                    evidence: 40.0,
+                    estimated_accuracy: m,
+                    low: m - 0.06,
+                    high: m + 0.06,
+                    missing: false,
+                })
+                .collect(),
+            capped_by_mock: false,
         }),
         domains: vec![
             (
@@ -194,4 +199,154 @@ fn the_stats_screen_pages_at_80x24() {
             t.draw(|f| view::render_at(&a, f, now)).expect("draw");
         }
     }
+}
+
+/// Issue 13's new learner, through the real store and binary: about 40 answers at 75 % in
+/// domains 1, 2, 3 and 5, none in 4.
+#[test]
+fn a_learner_without_domain_4_is_told_so_and_not_likely_to_pass() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("four.db");
+    let now = Utc::now();
+    {
+        let mut store = Store::open(&db).expect("store");
+        let skills = ["1.1.1", "2.1.1", "3.1.1", "5.1.1"];
+        for i in 0..40 {
+            let right = (i / 4 + i % 4) % 4 != 3;
+            answer(
+                &mut store,
+                &format!("q{i}"),
+                skills[i % 4],
+                right,
+                now - Duration::hours(40 - i as i64),
+            );
+        }
+    }
+    let dbs = db.to_str().expect("utf8");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&["--db", dbs, "stats", "--json"]))).expect("json");
+    let r = &v["readiness"];
+    assert!(r["pass_probability"].as_f64().expect("p") < 0.5, "{r}");
+    assert_eq!(r["missing"], serde_json::json!(["4"]), "{r}");
+    let d4 = &r["domains"][3];
+    assert_eq!(d4["id"], "4");
+    assert_eq!(d4["evidence"], 0.0);
+    assert!(
+        d4["high"].as_f64().expect("high") - d4["low"].as_f64().expect("low") > 0.25,
+        "{d4}"
+    );
+    let d1 = &r["domains"][0];
+    assert!(d1["evidence"].as_f64().expect("evidence") > 5.0, "{d1}");
+    let text = stdout(&run(&["--db", dbs, "stats"]));
+    assert!(
+        text.contains("domain 4: no answers yet — the estimate assumes you have not studied it"),
+        "{text}"
+    );
+}
+
+/// The same question answered again right after its key was shown is not new evidence.
+#[test]
+fn repeating_five_questions_does_not_look_ready() {
+    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    let mut store = Store::open_in_memory().expect("store");
+    let now = Utc::now();
+    let skills = ["1.1.1", "2.1.1", "3.1.1", "4.1.1", "5.1.1"];
+    for round in 0..20 {
+        for (k, skill) in skills.iter().enumerate() {
+            let at = now - Duration::minutes(200 - round * 8 - k as i64);
+            answer(&mut store, &format!("same-{k}"), skill, true, at);
+        }
+    }
+    assert!(
+        commands::readiness(&store, &pack, now).expect("r").is_none(),
+        "100 answers to five questions are five observations: not enough data"
+    );
+}
+
+/// A failed mock exam leaves no "likely to pass" behind it.
+#[test]
+fn a_failed_mock_exam_caps_readiness_on_home() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("mock.db");
+    let dbs = db.to_str().expect("utf8");
+    // A simulated learner with strong practice and three mock exams; then make the last exam
+    // a fail, as if it had just been submitted.
+    let o = run(&[
+        "--db",
+        dbs,
+        "dev-generate",
+        "--reviews",
+        "1500",
+        "--days",
+        "30",
+        "--exams",
+        "3",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    {
+        let c = rusqlite::Connection::open(&db).expect("open");
+        c.execute(
+            "UPDATE exams SET passed = 0, scaled_score = 610, finished_at = ?1
+             WHERE id = (SELECT MAX(id) FROM exams)",
+            [Utc::now().timestamp_millis() - 60_000],
+        )
+        .expect("update");
+    }
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&["--db", dbs, "stats", "--json"]))).expect("json");
+    let r = &v["readiness"];
+    assert!(r["pass_probability"].as_f64().expect("p") <= 0.4, "{r}");
+    assert!(r["pass_probability_high"].as_f64().expect("hi") <= 0.4, "{r}");
+    assert_eq!(r["capped_by_failed_mock"], true);
+}
+
+#[test]
+fn a_plan_to_the_exam_date_adds_up_and_is_saved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plan.db");
+    let dbs = db.to_str().expect("utf8");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&["--db", dbs, "stats", "--json"]))).expect("json");
+    assert!(v["plan"].is_null(), "no date, no plan: {v}");
+    let date = (Utc::now().date_naive() + Duration::days(45)).to_string();
+    let o = run(&["--db", dbs, "plan", "--date", &date]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains(&format!("Exam on {date}")), "{text}");
+    assert!(
+        text.contains("new questions") || text.contains("New questions"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&["--db", dbs, "stats", "--json"]))).expect("json");
+    let p = &v["plan"];
+    assert_eq!(p["exam_date"], date.as_str(), "{v}");
+    let left = p["days_left"].as_i64().expect("days");
+    assert!((44..=46).contains(&left), "{p}");
+    let bank = v["questions"].as_u64().expect("questions");
+    let per_day = p["new_per_day"].as_u64().expect("new");
+    // The unseen bank is covered a week before the date.
+    assert!(per_day * (left as u64 - 7) >= bank, "{p}");
+    assert!(per_day * (left as u64 - 8) < bank + per_day, "{p}");
+    assert_eq!(p["on_track"], false, "nothing studied yet");
+    let mocks = p["mock_days"].as_array().expect("mocks");
+    assert!(mocks.len() >= 6, "weekly, two in the last week: {p}");
+    // Clearing forgets it; a bad date is one clear line.
+    let o = run(&["--db", dbs, "plan", "--date", "2027-02-30"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is not a date"), "{}", stderr(&o));
+    let o = run(&["--db", dbs, "plan", "--clear"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&["--db", dbs, "stats", "--json"]))).expect("json");
+    assert!(v["plan"].is_null());
+    // The config file's date wins, and plan --date says where to change it.
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, format!("exam_date = \"{date}\"\n")).expect("write");
+    let cfgs = cfg.to_str().expect("utf8");
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["--db", dbs, "--config", cfgs, "stats", "--json"]))).expect("json");
+    assert_eq!(v["plan"]["exam_date"], date.as_str());
+    let o = run(&["--db", dbs, "--config", cfgs, "plan", "--date", &date]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("config.toml"), "{}", stderr(&o));
+    std::fs::write(&cfg, "exam_date = \"soon\"\n").expect("write");
+    let o = run(&["--db", dbs, "--config", cfgs, "stats", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("exam_date"), "{}", stderr(&o));
 }

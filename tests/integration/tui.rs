@@ -46,6 +46,7 @@ fn app_with_dash() -> App {
         exam_in_progress: false,
         questions: p.questions.len(),
         seen: 3,
+        plan: None,
     };
     a
 }
