@@ -125,7 +125,7 @@ pub fn builtin_exam_yaml(code: &str) -> Option<&'static [u8]> {
 }
 
 /// Bumped when the cached form of a pack changes.
-const CACHE_FORMAT: u32 = 2;
+const CACHE_FORMAT: u32 = 3;
 
 /// A fingerprint of a content tree on disk for `exam` plus the learner's folder: every file's
 /// path, size and modification time (nanoseconds), the exam code, this build's version and the
@@ -184,7 +184,7 @@ pub fn load_cached(source: &ContentSource, exam: &str, user_root: Option<&Path>,
     };
     let file = cache_dir.join(format!("content-{key:016x}.bin"));
     if let Ok(bytes) = std::fs::read(&file)
-        && let Ok(pack) = postcard::from_bytes::<Pack>(&bytes)
+        && let Some(pack) = decode_cache(&bytes)
     {
         return Loaded {
             pack: Some(pack),
@@ -193,7 +193,7 @@ pub fn load_cached(source: &ContentSource, exam: &str, user_root: Option<&Path>,
     }
     let loaded = load_merged(source, exam, user_root, None);
     if let (true, Some(pack)) = (loaded.errors.is_empty(), &loaded.pack)
-        && let Ok(bytes) = postcard::to_allocvec(pack)
+        && let Some(bytes) = encode_cache(pack)
         && std::fs::create_dir_all(cache_dir).is_ok()
         && let Ok(mut tmp) = tempfile::NamedTempFile::new_in(cache_dir)
         && std::io::Write::write_all(&mut tmp, &bytes).is_ok()
@@ -201,6 +201,30 @@ pub fn load_cached(source: &ContentSource, exam: &str, user_root: Option<&Path>,
         let _ = tmp.persist(&file);
     }
     loaded
+}
+
+/// Questions per separately encoded chunk of the cache, so that a large bank decodes in
+/// parallel.
+const CACHE_CHUNK: usize = 500;
+
+/// The cached form of a pack: the blueprint, then the questions in chunks, each encoded on its
+/// own (postcard).
+fn encode_cache(pack: &Pack) -> Option<Vec<u8>> {
+    let chunks: Vec<Vec<u8>> = pack
+        .questions
+        .par_chunks(CACHE_CHUNK)
+        .map(|c| postcard::to_allocvec(c).ok())
+        .collect::<Option<Vec<_>>>()?;
+    postcard::to_allocvec(&(&pack.exam, chunks)).ok()
+}
+
+fn decode_cache(bytes: &[u8]) -> Option<Pack> {
+    let (exam, chunks): (Exam, Vec<&[u8]>) = postcard::from_bytes(bytes).ok()?;
+    let parts: Vec<Vec<Question>> = chunks
+        .par_iter()
+        .map(|c| postcard::from_bytes::<Vec<Question>>(c).ok())
+        .collect::<Option<Vec<_>>>()?;
+    Some(Pack::new(exam, parts.into_iter().flatten().collect()))
 }
 
 /// Where the learner's own questions for `exam` live under `user_root`:
