@@ -21,6 +21,10 @@ pub mod anki;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
     ("0002_aggregates", include_str!("../migrations/0002_aggregates.sql")),
+    (
+        "0003_covering_indexes",
+        include_str!("../migrations/0003_covering_indexes.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -377,3 +377,46 @@ fn exam_screens_render_at_every_size() {
         }
     }
 }
+
+/// Ten mock exams started and submitted in a row on a fresh database, with the built-in bank,
+/// never repeat a question: never-met questions come first, and the bank holds ten exams'
+/// worth per domain (14/14/14/11/12 items).
+#[test]
+fn ten_mock_exams_in_a_row_never_repeat_a_question() {
+    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    let mut sh = shell(Store::open_in_memory().expect("store"), pack);
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    let mut seen = std::collections::HashSet::new();
+    for k in 0..10u64 {
+        let at = t0() + Duration::days(k as i64);
+        sh.apply(
+            &mut a,
+            Effect::OpenExam(ExamOptions {
+                seed: Some(1000 + k),
+                ..Default::default()
+            }),
+            at,
+        )
+        .expect("open");
+        assert!(matches!(a.screen, Screen::ExamIntro(_)), "exam {k}: {:?}", a.screen);
+        step(&mut sh, &mut a, Action::Enter, at);
+        let ids: Vec<String> = exam_screen(&a)
+            .items
+            .iter()
+            .map(|i| i.view.question.id.clone())
+            .collect();
+        assert_eq!(ids.len(), 65, "exam {k}");
+        for id in ids {
+            assert!(seen.insert(id.clone()), "exam {k} repeats {id}");
+        }
+        step(&mut sh, &mut a, Action::Submit, at);
+        step(&mut sh, &mut a, Action::Yes, at + Duration::minutes(5));
+        assert!(
+            matches!(a.screen, Screen::Report(_)),
+            "exam {k} submitted: {:?}",
+            a.screen
+        );
+        step(&mut sh, &mut a, Action::Back, at + Duration::minutes(6));
+    }
+    assert_eq!(seen.len(), 650);
+}
