@@ -355,39 +355,56 @@ pub fn plan_for(
     config_date: Option<NaiveDate>,
 ) -> Result<Option<crate::plan::Plan>> {
     let code = &pack.exam.code;
-    let Some((date, set_on)) = exam_date(store, code, config_date)? else {
+    let Some(date) = exam_date(store, code, config_date)? else {
         return Ok(None);
     };
     let offset = chrono::Local::now().offset().local_minus_utc() as i64;
+    Ok(Some(plan_from(
+        pack,
+        date,
+        &store.seen_ids(code)?,
+        &store.new_per_day(code, now - chrono::Duration::days(8), offset)?,
+        &store.due_per_day(code, now + chrono::Duration::days(8), offset)?,
+        now,
+        offset,
+    )))
+}
+
+/// The plan from the store's counts: questions seen, new questions and cards due per local day.
+pub fn plan_from(
+    pack: &Pack,
+    (date, set_on): (NaiveDate, Option<NaiveDate>),
+    seen_ids: &[String],
+    new_per_day: &[(i64, i64)],
+    due_per_day: &[(i64, i64)],
+    now: DateTime<Utc>,
+    offset: i64,
+) -> crate::plan::Plan {
     let today_n = (now.timestamp() + offset).div_euclid(86_400);
-    let today = now.with_timezone(&chrono::Local).date_naive();
-    let seen = store
-        .seen_ids(code)?
-        .iter()
-        .filter(|id| pack.question(id).is_some())
-        .count();
+    let today = (now + chrono::Duration::seconds(offset)).date_naive();
+    let seen = seen_ids.iter().filter(|id| pack.question(id).is_some()).count();
     let mut new_last_7_days = [0u64; 7];
-    for (d, n) in store.new_per_day(code, now - chrono::Duration::days(8), offset)? {
+    for &(d, n) in new_per_day {
         let back = today_n - d;
         if (0..7).contains(&back) {
             new_last_7_days[6 - back as usize] += n as u64;
         }
     }
     let mut due_forecast = vec![0u64; 7];
-    for (d, n) in store.due_per_day(code, now + chrono::Duration::days(8), offset)? {
+    for &(d, n) in due_per_day {
         let ahead = (d - today_n).max(0);
         if ahead < 7 {
             due_forecast[ahead as usize] += n as u64;
         }
     }
-    Ok(Some(crate::plan::plan(&crate::plan::PlanInput {
+    crate::plan::plan(&crate::plan::PlanInput {
         exam_date: date,
         today,
         unseen: pack.questions.len().saturating_sub(seen),
         due_forecast,
         new_last_7_days,
         set_on,
-    })))
+    })
 }
 
 /// `cloudprep plan [--date D] [--clear]`: saves or clears the exam date, then prints the plan.
@@ -401,14 +418,14 @@ pub fn plan_command(
 ) -> Result<String> {
     let (date_key, set_key) = plan_keys(&pack.exam.code);
     let today = now.with_timezone(&chrono::Local).date_naive();
-    if date.is_some() || clear {
-        if let (Some(d), crate::config::Source::File(path)) = (cfg.exam_date.value, &cfg.exam_date.source) {
-            return Err(UserError(format!(
-                "exam_date = \"{d}\" is set in {}: change or remove it there",
-                path.display()
-            ))
-            .into());
-        }
+    if (date.is_some() || clear)
+        && let (Some(d), crate::config::Source::File(path)) = (cfg.exam_date.value, &cfg.exam_date.source)
+    {
+        return Err(UserError(format!(
+            "exam_date = \"{d}\" is set in {}: change or remove it there",
+            path.display()
+        ))
+        .into());
     }
     if clear {
         store.delete_setting(&date_key)?;
@@ -575,20 +592,30 @@ pub const READINESS_WINDOW: usize = 5_000;
 
 /// The readiness estimate from the recent review log (None until there is enough data).
 pub fn readiness(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<Option<crate::readiness::Readiness>> {
-    let answers: Vec<crate::readiness::GradedAnswer> = store
-        .recent_reviews(&pack.exam.code, READINESS_WINDOW)?
-        .into_iter()
+    let recent = store.recent_reviews(&pack.exam.code, READINESS_WINDOW)?;
+    let finished = store.finished_exams(&pack.exam.code)?;
+    Ok(readiness_from(&pack.exam, &recent, &finished, now))
+}
+
+/// Readiness from what the store holds: the latest answers and the finished mock exams.
+pub fn readiness_from(
+    exam: &crate::model::Exam,
+    recent: &[crate::store::RecentAnswer],
+    finished: &[crate::store::ExamSummary],
+    now: DateTime<Utc>,
+) -> Option<crate::readiness::Readiness> {
+    let answers: Vec<crate::readiness::GradedAnswer> = recent
+        .iter()
         .map(|a| crate::readiness::GradedAnswer {
             domain: crate::model::parent_id(crate::model::parent_id(&a.skill)).to_string(),
-            question_id: a.question_id,
+            question_id: a.question_id.clone(),
             at: a.at,
             correct: a.correct,
             exam: a.exam,
         })
         .collect();
-    let mocks: Vec<crate::readiness::MockResult> = store
-        .finished_exams(&pack.exam.code)?
-        .into_iter()
+    let mocks: Vec<crate::readiness::MockResult> = finished
+        .iter()
         .filter_map(|e| {
             Some(crate::readiness::MockResult {
                 at: e.finished_at?,
@@ -596,7 +623,68 @@ pub fn readiness(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<Optio
             })
         })
         .collect();
-    Ok(crate::readiness::estimate(&pack.exam, &answers, &mocks, now))
+    crate::readiness::estimate(exam, &answers, &mocks, now)
+}
+
+/// Everything the dashboard reads from the store, fetched in one go so that it can run while
+/// the content loads (see `lib::shell`).
+#[derive(Debug, Clone)]
+pub struct DashboardFacts {
+    pub code: String,
+    pub now: DateTime<Utc>,
+    pub offset_secs: i64,
+    pub study_days: Vec<i64>,
+    pub recent_by_skill: Vec<crate::store::SkillAnswer>,
+    pub seen_ids: Vec<String>,
+    pub new_today: i64,
+    pub finished: Vec<crate::store::ExamSummary>,
+    pub recent: Vec<crate::store::RecentAnswer>,
+    pub exam_date: Option<(NaiveDate, Option<NaiveDate>)>,
+    pub new_per_day: Vec<(i64, i64)>,
+    pub due_per_day: Vec<(i64, i64)>,
+    pub due_now: i64,
+    pub reviews_today: i64,
+    pub next_due: Option<DateTime<Utc>>,
+    pub exam_in_progress: bool,
+}
+
+/// Local midnight today, in UTC.
+pub fn start_of_today(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&chrono::Local);
+    local
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(now)
+}
+
+pub fn dashboard_facts(
+    store: &Store,
+    code: &str,
+    now: DateTime<Utc>,
+    config_date: Option<NaiveDate>,
+) -> Result<DashboardFacts> {
+    let offset_secs = chrono::Local::now().offset().local_minus_utc() as i64;
+    let today = start_of_today(now);
+    Ok(DashboardFacts {
+        code: code.to_string(),
+        now,
+        offset_secs,
+        study_days: store.study_days(code, offset_secs, 400)?,
+        recent_by_skill: store.recent_by_skill(code, MASTERY_WINDOW)?,
+        seen_ids: store.seen_ids(code)?,
+        new_today: store.count_new_since(code, today)?,
+        finished: store.finished_exams(code)?,
+        recent: store.recent_reviews(code, READINESS_WINDOW)?,
+        exam_date: exam_date(store, code, config_date)?,
+        new_per_day: store.new_per_day(code, now - chrono::Duration::days(8), offset_secs)?,
+        due_per_day: store.due_per_day(code, now + chrono::Duration::days(8), offset_secs)?,
+        due_now: store.count_due(code, now)?,
+        reviews_today: store.count_reviews_since(code, today)?,
+        next_due: store.next_due(code, now)?,
+        exam_in_progress: store.exam_in_progress(code)?.is_some(),
+    })
 }
 
 fn round3(x: f64) -> f64 {
@@ -607,17 +695,29 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// Answers per skill that mastery reads.
+pub const MASTERY_WINDOW: usize = 200;
+
 /// Mastery of the pack's blueprint from the review log.
 pub fn mastery_map(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<MasteryMap> {
+    Ok(mastery_from(
+        &pack.exam,
+        &store.recent_by_skill(&pack.exam.code, MASTERY_WINDOW)?,
+        now,
+    ))
+}
+
+/// Mastery from the latest answers of each skill.
+pub fn mastery_from(exam: &crate::model::Exam, rows: &[crate::store::SkillAnswer], now: DateTime<Utc>) -> MasteryMap {
     let mut by_skill: HashMap<String, Vec<Answer>> = HashMap::new();
-    for (skill, at, correct, mode) in store.recent_by_skill(&pack.exam.code, 200)? {
-        by_skill.entry(skill).or_default().push(Answer {
-            at,
-            correct,
+    for (skill, at, correct, mode) in rows {
+        by_skill.entry(skill.clone()).or_default().push(Answer {
+            at: *at,
+            correct: *correct,
             exam: mode == "exam",
         });
     }
-    Ok(mastery::compute(&pack.exam, &by_skill, now))
+    mastery::compute(exam, &by_skill, now)
 }
 
 pub fn stats(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<StatsJson> {

@@ -59,6 +59,35 @@ fn load_config(g: &cli::Global) -> Result<config::Config> {
 fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
     let cfg = load_config(g)?;
     let pack = commands::load_pack(g)?;
+    build_shell(g, cfg, pack)
+}
+
+/// [`shell`] for the TUI: while the content loads (tens of milliseconds for a large bank), the
+/// dashboard's facts are read from an existing database through a read-only connection, which
+/// cannot touch the file, so content with errors still never touches the database. Nothing is
+/// read when there is no database yet; a failed read is simply redone after.
+fn shell_for_tui(g: &cli::Global) -> Result<(tui::Shell, config::Config, Option<commands::DashboardFacts>)> {
+    let cfg = load_config(g)?;
+    let db = commands::db_path(g)?;
+    let code = g.exam.to_uppercase();
+    let now = Utc::now();
+    let (pack, facts) = std::thread::scope(|s| {
+        let loading = s.spawn(|| commands::load_pack(g));
+        let facts = db
+            .is_file()
+            .then(|| store::Store::open_read_only(&db).ok())
+            .flatten()
+            .and_then(|st| commands::dashboard_facts(&st, &code, now, cfg.exam_date.value).ok());
+        let pack = loading
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("loading the content failed")));
+        (pack, facts)
+    });
+    let (shell, cfg) = build_shell(g, cfg, pack?)?;
+    Ok((shell, cfg, facts))
+}
+
+fn build_shell(g: &cli::Global, cfg: config::Config, pack: model::Pack) -> Result<(tui::Shell, config::Config)> {
     let store = commands::open_store(g)?;
     let params = commands::fsrs_params(&store)?;
     let sched = srs::Scheduler::new(&params, cfg.desired_retention.value).map_err(UserError)?;
@@ -86,10 +115,10 @@ fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
 }
 
 fn run_tui(g: &cli::Global, start: impl FnOnce(&tui::Shell, &config::Config) -> Result<tui::Start>) -> Result<i32> {
-    let (shell, cfg) = shell(g)?;
+    let (shell, cfg, facts) = shell_for_tui(g)?;
     let start = start(&shell, &cfg)?;
     let seed = Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64;
-    tui::run(shell, start, seed)
+    tui::run(shell, start, seed, facts)
 }
 
 /// Runs a parsed command line; returns the process exit code.

@@ -179,6 +179,27 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens an existing database read-only, without migrating it: for reads that may start
+    /// before the content is known to be valid (a read-only open never writes, so it cannot
+    /// touch the file). A database at another schema version is an error.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| classify(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        let version = store.user_version()?;
+        if version != SCHEMA_VERSION {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                message: format!("schema version {version}, not {SCHEMA_VERSION}"),
+            });
+        }
+        Ok(store)
+    }
+
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory().map_err(|e| classify(Path::new(":memory:"), e))?;
         let mut store = Store {

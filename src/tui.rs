@@ -69,16 +69,7 @@ pub struct Shell {
     pub settings: StudySettings,
 }
 
-/// Local midnight today, in UTC.
-pub fn start_of_today(now: DateTime<Utc>) -> DateTime<Utc> {
-    let local = now.with_timezone(&Local);
-    local
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(Local).earliest())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(now)
-}
+pub use crate::commands::start_of_today;
 
 /// Consecutive study days ending today (or yesterday, when today has no study yet).
 pub fn streak(days_desc: &[i64], today: i64) -> (u32, bool) {
@@ -110,41 +101,51 @@ impl Shell {
     }
 
     pub fn dashboard(&self, now: DateTime<Utc>) -> Result<Dashboard> {
-        let code = self.code().to_string();
-        let today = start_of_today(now);
-        let offset = Local::now().offset().local_minus_utc() as i64;
-        let days = self.store.study_days(&code, offset, 400)?;
-        let today_n = (now.timestamp() + offset).div_euclid(86_400);
-        let (streak_days, studied_today) = streak(&days, today_n);
-        let mastery = commands::mastery_map(&self.store, &self.pack, now)?;
-        let seen_ids = self.store.seen_ids(&code)?;
-        let seen = seen_ids.iter().filter(|id| self.pack.question(id).is_some()).count();
+        let facts = commands::dashboard_facts(&self.store, self.code(), now, self.settings.exam_date)?;
+        Ok(self.dashboard_from(&facts))
+    }
+
+    /// The dashboard from facts read from the store (maybe while the content was loading).
+    pub fn dashboard_from(&self, f: &commands::DashboardFacts) -> Dashboard {
+        let now = f.now;
+        let today_n = (now.timestamp() + f.offset_secs).div_euclid(86_400);
+        let (streak_days, studied_today) = streak(&f.study_days, today_n);
+        let mastery = commands::mastery_from(&self.pack.exam, &f.recent_by_skill, now);
+        let seen = f.seen_ids.iter().filter(|id| self.pack.question(id).is_some()).count();
         let unseen = self.pack.questions.len().saturating_sub(seen) as i64;
-        let new_today = self.store.count_new_since(&code, today)?;
-        let last_exam = self
-            .store
-            .finished_exams(&code)?
-            .into_iter()
+        let last_exam = f
+            .finished
+            .iter()
             .filter_map(|e| Some((e.scaled_score?, e.passed?)))
             .next_back();
-        let readiness = commands::readiness(&self.store, &self.pack, now)?;
-        let plan = commands::plan_for(&self.store, &self.pack, now, self.settings.exam_date)?;
+        let readiness = commands::readiness_from(&self.pack.exam, &f.recent, &f.finished, now);
+        let plan = f.exam_date.map(|d| {
+            commands::plan_from(
+                &self.pack,
+                d,
+                &f.seen_ids,
+                &f.new_per_day,
+                &f.due_per_day,
+                now,
+                f.offset_secs,
+            )
+        });
         let new_per_day = self.new_per_day(plan.as_ref());
-        Ok(Dashboard {
-            due_now: self.store.count_due(&code, now)?,
-            new_available: (new_per_day - new_today).clamp(0, unseen),
-            reviews_today: self.store.count_reviews_since(&code, today)?,
+        Dashboard {
+            due_now: f.due_now,
+            new_available: (new_per_day - f.new_today).clamp(0, unseen),
+            reviews_today: f.reviews_today,
             streak_days,
             studied_today,
-            next_due: self.store.next_due(&code, now)?,
+            next_due: f.next_due,
             domains: self.domain_rows(&mastery),
             last_exam,
             readiness: readiness.as_ref().map(app::ReadinessSummary::new),
-            exam_in_progress: self.store.exam_in_progress(&code)?.is_some(),
+            exam_in_progress: f.exam_in_progress,
             questions: self.pack.questions.len(),
             seen,
             plan,
-        })
+        }
     }
 
     /// (id, title, weight, mastery) of every domain, in blueprint order.
@@ -813,7 +814,7 @@ fn hyperlinks_for(setting: Option<&str>, term: Option<&str>) -> bool {
     }
 }
 
-pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
+pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<commands::DashboardFacts>) -> Result<i32> {
     let now = Utc::now();
     let mut app = App::new(shell.pack.clone(), seed, shell.settings.color);
     app.light = shell.settings.light;
@@ -837,7 +838,12 @@ pub fn run(mut shell: Shell, start: Start, seed: u64) -> Result<i32> {
             Some((m, *c))
         })
         .collect();
-    app.dash = shell.dashboard(now)?;
+    // Facts read while the content loaded serve the first frame if they are about this pack
+    // and fresh; otherwise read them now.
+    app.dash = match prefetched {
+        Some(f) if f.code == shell.pack.exam.code && (now - f.now).num_seconds().abs() < 60 => shell.dashboard_from(&f),
+        _ => shell.dashboard(now)?,
+    };
     let first = match start {
         Start::Home => vec![],
         Start::Practice(filter, count) => vec![Effect::StartPractice { filter, count }],

@@ -543,3 +543,52 @@ fn fuzz_regressions_never_panic() {
     }
     assert!(n >= 2);
 }
+
+/// The TUI reads the dashboard while the content loads, through a read-only connection: with
+/// bad content it still exits 1 and leaves an existing database byte for byte as it was.
+#[test]
+fn bad_content_leaves_an_existing_database_untouched_on_the_tui_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kept.db");
+    let dbs = db.to_str().expect("utf8");
+    let valid = fixtures().join("valid");
+    let o = run(&[
+        "--db",
+        dbs,
+        "--content",
+        valid.to_str().expect("utf8"),
+        "--exam",
+        "TST-C01",
+        "stats",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", crate::util::stderr(&o));
+    let before = std::fs::read(&db).expect("read");
+    let bad = fixtures().join("invalid/unknown-skill");
+    let o = run(&[
+        "--db",
+        dbs,
+        "--content",
+        bad.to_str().expect("utf8"),
+        "--exam",
+        "TST-C01",
+    ]);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", crate::util::stderr(&o));
+    assert!(
+        crate::util::stderr(&o).contains("is not in exam.yaml"),
+        "{}",
+        crate::util::stderr(&o)
+    );
+    assert_eq!(std::fs::read(&db).expect("read"), before, "the database changed");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.ends_with("-wal")
+            && std::fs::metadata(dir.path().join(n))
+                .map(|m| m.len() > 0)
+                .unwrap_or(false)),
+        "{names:?}"
+    );
+}
