@@ -10,7 +10,9 @@
 //! - [`session`]: which questions a session serves (practice, review, drill). Pure.
 //! - [`mock`]: mock exams: assembly by the blueprint, scoring, the clock. Pure; time is a parameter.
 //! - [`anki`]: the bank as an Anki deck (fields, HTML, tags, decks, stable ids). Pure.
-//! - [`readiness`]: predicted scaled score and pass probability with its uncertainty. Pure.
+//! - [`readiness`]: predicted scaled score and pass probability with its uncertainty, per-domain
+//!   evidence, repeats and forgetting. Pure.
+//! - [`plan`]: the plan to the exam date (new questions and reviews a day, mock days). Pure.
 //! - [`tui`]: the terminal UI: `tui::app` (state and pure update), `tui::view` (drawing),
 //!   `tui::keys` (events to actions); `tui` itself is the shell that runs effects.
 //! - [`cli`]: the command line (clap). [`commands`]: the non-interactive commands.

@@ -1065,6 +1065,26 @@ mod tests {
         coverage: f64,
     }
 
+    impl std::fmt::Display for Calibration {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(
+                f,
+                "|pred-true| >=200 {:.3} (all {:.3}); Brier {:.3} vs base rate {:.3} (expected {:.3} vs {:.3}); \
+                 coverage {:.2}; base rate {:.2}; learners {} (200+: {})",
+                self.mae_200,
+                self.mae_all,
+                self.brier,
+                self.brier_base,
+                self.brier_expected,
+                self.brier_base_expected,
+                self.coverage,
+                self.base_rate,
+                self.learners,
+                self.learners_200
+            )
+        }
+    }
+
     /// One simulated learner: the answers the model sees and the true accuracies today.
     struct Learner {
         answers: Vec<GradedAnswer>,
@@ -1258,19 +1278,7 @@ mod tests {
             let mut mae = Vec::new();
             for seed in 1..=8u64 {
                 let c = calibrate(seed, 1000, 300, population);
-                println!(
-                    "{name} seed {seed}: |pred-true| >=200 {:.4} all {:.4}; Brier {:.4} vs {:.4} \
-                     (expected {:.4} vs {:.4}); coverage {:.3}; n {} (200+: {})",
-                    c.mae_200,
-                    c.mae_all,
-                    c.brier,
-                    c.brier_base,
-                    c.brier_expected,
-                    c.brier_base_expected,
-                    c.coverage,
-                    c.learners,
-                    c.learners_200
-                );
+                println!("{name} seed {seed}: {c}");
                 mae.push(c.mae_200);
             }
             println!(
@@ -1296,19 +1304,7 @@ mod tests {
             .map(|(name, population)| (*name, calibrate(0x50a_c03, 1000, 60, population)))
             .collect();
         for (name, c) in &runs {
-            println!(
-                "{name}: |pred-true| >=200 {:.3} (all {:.3}); Brier {:.3} vs base rate {:.3} (expected {:.3} vs {:.3}); coverage {:.2}; base rate {:.2}; learners {} (200+: {})",
-                c.mae_200,
-                c.mae_all,
-                c.brier,
-                c.brier_base,
-                c.brier_expected,
-                c.brier_base_expected,
-                c.coverage,
-                c.base_rate,
-                c.learners,
-                c.learners_200
-            );
+            println!("{name}: {c}");
         }
         for (name, c) in runs {
             assert!(

@@ -269,9 +269,9 @@ impl Shell {
                 self.resume_exam(app, id, now)?;
             }
             Effect::ResumeExam { exam_id } => self.resume_exam(app, exam_id, now)?,
-            Effect::DiscardExam { exam_id } => {
+            Effect::DiscardExam { exam_id, opts } => {
                 self.store.discard_exam(exam_id)?;
-                self.open_exam(app, ExamOptions::default(), now)?;
+                self.open_exam(app, ExamOptions { resume: false, ..opts }, now)?;
             }
             Effect::SaveExamAnswer {
                 exam_id,
@@ -425,6 +425,8 @@ impl Shell {
                 flagged: items.iter().filter(|i| i.flagged).count(),
                 items: items.len(),
                 remaining_ms: mock::remaining_ms(e.time_limit_ms, e.elapsed_ms),
+                opts,
+                confirm_discard: false,
             });
             return Ok(());
         }

@@ -184,9 +184,10 @@ pub enum Effect {
     ResumeExam {
         exam_id: i64,
     },
-    /// Delete the unfinished exam, then open the intro for a new one.
+    /// Delete the unfinished exam, then open the intro for a new one with the same options.
     DiscardExam {
         exam_id: i64,
+        opts: ExamOptions,
     },
     SaveExamAnswer {
         exam_id: i64,

@@ -91,6 +91,11 @@ pub struct ResumePrompt {
     pub flagged: usize,
     pub items: usize,
     pub remaining_ms: Option<i64>,
+    /// The options the learner asked for (`--extra-minutes`, `--untimed`, `--seed`): a new
+    /// exam started after discarding this one keeps them.
+    pub opts: super::app::ExamOptions,
+    /// `d` was pressed: discarding asks first.
+    pub confirm_discard: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,7 +216,7 @@ pub fn exam_update(mut ex: Box<ExamScreen>, action: Action, now: DateTime<Utc>) 
     }
     if ex.confirm_submit {
         return match action {
-            Action::Yes | Action::Enter => {
+            Action::Yes => {
                 ex.confirm_submit = false;
                 let e = ex.finish(now, false);
                 (Screen::Exam(ex), vec![e])
@@ -446,10 +451,29 @@ pub fn intro_update(i: ExamIntro, action: Action) -> (Screen, Vec<Effect>) {
     }
 }
 
-pub fn resume_update(p: ResumePrompt, action: Action) -> (Screen, Vec<Effect>) {
+pub fn resume_update(mut p: ResumePrompt, action: Action) -> (Screen, Vec<Effect>) {
+    if p.confirm_discard {
+        // Discarding loses answers: only `y` confirms; anything else keeps the exam.
+        return match action {
+            Action::Yes => (
+                Screen::Home,
+                vec![Effect::DiscardExam {
+                    exam_id: p.exam_id,
+                    opts: p.opts,
+                }],
+            ),
+            _ => {
+                p.confirm_discard = false;
+                (Screen::ResumePrompt(p), vec![])
+            }
+        };
+    }
     match action {
         Action::Enter | Action::Yes => (Screen::Home, vec![Effect::ResumeExam { exam_id: p.exam_id }]),
-        Action::Discard => (Screen::Home, vec![Effect::DiscardExam { exam_id: p.exam_id }]),
+        Action::Discard => {
+            p.confirm_discard = true;
+            (Screen::ResumePrompt(p), vec![])
+        }
         Action::Back | Action::No => (Screen::Home, vec![Effect::RefreshDashboard]),
         _ => (Screen::ResumePrompt(p), vec![]),
     }

@@ -30,7 +30,7 @@ pub fn exam_title(ex: &ExamScreen, now: chrono::DateTime<chrono::Utc>) -> String
 
 pub fn exam_footer(ex: &ExamScreen) -> &'static str {
     if ex.confirm_submit {
-        "y/Enter submit · n/Esc keep working"
+        "y submit · n/Esc keep working"
     } else if ex.grid.is_some() {
         "arrows move · Enter go to item · g/Esc close · S submit"
     } else {
@@ -56,7 +56,7 @@ pub fn exam(ex: &ExamScreen, theme: Theme, f: &mut Frame, body: Rect) {
             lines.push(Line::styled("  Unanswered items count as wrong.", theme.bad()));
         }
         lines.push(Line::raw(""));
-        lines.push(Line::styled("  y/Enter submit · n/Esc keep working", theme.dim()));
+        lines.push(Line::styled("  y submit · n/Esc keep working", theme.dim()));
         let r = centered(body, 56, lines.len() as u16 + 2);
         f.render_widget(Clear, r);
         f.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Submit ")), r);
@@ -144,21 +144,33 @@ pub fn resume(p: &ResumePrompt, theme: Theme, f: &mut Frame, body: Rect) {
         Some(ms) => format!("{} left on the clock", mock::format_clock(ms)),
         None => "untimed".to_string(),
     };
+    let keys = if p.confirm_discard {
+        Line::styled(
+            format!(
+                "  Discard it? Its {} answers and {} marks are lost. y discard · n keep it",
+                p.answered, p.flagged
+            ),
+            theme.bad(),
+        )
+    } else {
+        Line::styled(
+            "  y/Enter resume · d discard it and start a new one · Esc back",
+            theme.dim(),
+        )
+    };
     let lines = vec![
         Line::raw(""),
         Line::styled("  You have an unfinished mock exam.", theme.title()),
         Line::raw(format!(
-            "  Started {} · {} of {} answered · {} marked · {left}.",
+            "  Started {} · {} of {} answered · {} marked",
             local_time(p.started_at),
             p.answered,
             p.items,
             p.flagged
         )),
+        Line::raw(format!("  {left}.")),
         Line::raw(""),
-        Line::styled(
-            "  y/Enter resume · d discard it and start a new one · Esc back",
-            theme.dim(),
-        ),
+        keys,
     ];
     let r = centered(body, 78, lines.len() as u16 + 2);
     f.render_widget(Clear, r);

@@ -88,14 +88,20 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('n') => Some(Action::No),
             _ => common,
         },
+        Screen::ResumePrompt(p) if p.confirm_discard => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Yes),
+            _ => Some(Action::No),
+        },
         Screen::ResumePrompt(_) => match key.code {
             KeyCode::Char('y') => Some(Action::Yes),
             KeyCode::Char('n') => Some(Action::No),
             KeyCode::Char('d') => Some(Action::Discard),
             _ => common,
         },
+        // Submitting is confirmed with `y` only: Enter is "next" in the exam, and a double
+        // Enter must not submit.
         Screen::Exam(ex) if ex.confirm_submit => match key.code {
-            KeyCode::Char('y') | KeyCode::Enter => Some(Action::Yes),
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Yes),
             KeyCode::Char('n') | KeyCode::Esc => Some(Action::No),
             KeyCode::Char('?') => Some(Action::Help),
             _ => None,
@@ -109,6 +115,7 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         },
         Screen::Exam(_) => match key.code {
             KeyCode::Char(c @ 'a'..='f') => Some(Action::Toggle(c as usize - 'a' as usize)),
+            KeyCode::Char(c @ 'A'..='F') => Some(Action::Toggle(c as usize - 'A' as usize)),
             KeyCode::Char(c @ '1'..='6') => Some(Action::Toggle(c as usize - '1' as usize)),
             KeyCode::Char(' ') => Some(Action::ToggleHighlighted),
             KeyCode::Char('n') | KeyCode::Right | KeyCode::Enter => Some(Action::Next),

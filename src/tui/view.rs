@@ -255,6 +255,7 @@ pub fn footer_keys(app: &App) -> String {
         Screen::Notice(_) => "Enter home · ? help".into(),
         Screen::Exam(ex) => ev::exam_footer(ex).into(),
         Screen::ExamIntro(_) => "Enter start · Esc back · ? help".into(),
+        Screen::ResumePrompt(p) if p.confirm_discard => "y discard · n keep it".into(),
         Screen::ResumePrompt(_) => "y/Enter resume · d discard · Esc back".into(),
         Screen::Report(r) => ev::report_footer(r).into(),
         Screen::History(_) => "↑↓ move · Enter open the report · q back · ? help".into(),

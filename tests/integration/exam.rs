@@ -420,3 +420,72 @@ fn ten_mock_exams_in_a_row_never_repeat_a_question() {
     }
     assert_eq!(seen.len(), 650);
 }
+
+/// Defects a new user hit (issue 14): discarding keeps the options asked for, and asks first.
+#[test]
+fn discarding_an_unfinished_exam_asks_first_and_keeps_the_options_given() {
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    start_exam(&mut sh, &mut a, 5);
+    // Leave it paused.
+    step(&mut sh, &mut a, Action::Back, t0());
+    let opts = ExamOptions {
+        extra_minutes: Some(30),
+        ..Default::default()
+    };
+    sh.apply(&mut a, Effect::OpenExam(opts), t0()).expect("open");
+    assert!(matches!(a.screen, Screen::ResumePrompt(_)), "{:?}", a.screen);
+    // `d` only asks; `n` keeps the exam.
+    step(&mut sh, &mut a, Action::Discard, t0());
+    let Screen::ResumePrompt(p) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert!(p.confirm_discard);
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("Discard it?"), "{text}");
+    step(&mut sh, &mut a, Action::No, t0());
+    let Screen::ResumePrompt(p) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert!(!p.confirm_discard);
+    assert!(
+        sh.store.exam_in_progress("TST-C01").expect("q").is_some(),
+        "still there"
+    );
+    // `d` then `y` discards, and the new exam keeps --extra-minutes 30.
+    step(&mut sh, &mut a, Action::Discard, t0());
+    step(&mut sh, &mut a, Action::Yes, t0());
+    assert!(matches!(a.screen, Screen::ExamIntro(_)), "{:?}", a.screen);
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let left = exam_screen(&a).clock.remaining_ms(t0()).expect("timed");
+    assert_eq!(
+        left,
+        (20 + 30) * 60_000,
+        "the fixture exam's 20 minutes plus the 30 asked for"
+    );
+}
+
+/// Caps Lock on: capital A-F choose options in the exam too; submitting is confirmed with `y`
+/// only, never Enter (which is "next" in the exam).
+#[test]
+fn exam_keys_take_capitals_and_only_y_submits() {
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    start_exam(&mut sh, &mut a, 5);
+    let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
+    assert_eq!(
+        map_key(&a, KeyEvent::new(KeyCode::Char('B'), KeyModifiers::SHIFT)),
+        Some(Action::Toggle(1))
+    );
+    assert_eq!(map_key(&a, key(KeyCode::Char('b'))), Some(Action::Toggle(1)));
+    step(&mut sh, &mut a, Action::Submit, t0());
+    assert_eq!(map_key(&a, key(KeyCode::Enter)), None, "Enter does not submit");
+    assert_eq!(map_key(&a, key(KeyCode::Char('y'))), Some(Action::Yes));
+    // Even an Enter that reached the update would not submit.
+    step(&mut sh, &mut a, Action::Enter, t0());
+    assert!(exam_screen(&a).confirm_submit, "still asking");
+    step(&mut sh, &mut a, Action::Yes, t0());
+    assert!(matches!(a.screen, Screen::Report(_)), "{:?}", a.screen);
+}
