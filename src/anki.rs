@@ -282,29 +282,7 @@ fn tag_part(s: &str) -> String {
 /// YAML block text as HTML: a single line break is a space, a blank line starts a paragraph,
 /// and a line that starts a list item ("- ", "* ", "1. ") keeps its break, as the TUI shows it.
 pub fn paragraphs(text: &str) -> String {
-    let mut paras: Vec<Vec<String>> = Vec::new();
-    let mut blank_before = true;
-    for line in text.trim().lines() {
-        let t = line.trim();
-        if t.is_empty() {
-            blank_before = true;
-            continue;
-        }
-        let starts_item = t.starts_with("- ")
-            || t.starts_with("* ")
-            || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains(". ");
-        match paras.last_mut() {
-            Some(p) if !blank_before => match p.last_mut() {
-                Some(l) if !starts_item => {
-                    l.push(' ');
-                    l.push_str(t);
-                }
-                _ => p.push(t.to_string()),
-            },
-            _ => paras.push(vec![t.to_string()]),
-        }
-        blank_before = false;
-    }
+    let paras = crate::model::text_blocks(text);
     paras
         .iter()
         .map(|p| {
@@ -467,6 +445,11 @@ mod tests {
             "<p>Steps:<br>- a<br>- b<br>1. c</p>"
         );
         assert_eq!(inline("a\nb\n\nc"), "a b<br>c");
+        // A sentence that wraps onto a line starting with a number and ". " stays one line.
+        assert_eq!(
+            paragraphs("Set the TTL to\n300. Then wait."),
+            "<p>Set the TTL to 300. Then wait.</p>"
+        );
     }
 
     #[test]

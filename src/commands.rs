@@ -454,6 +454,31 @@ pub fn plan_command(
     Ok(out)
 }
 
+/// `cloudprep history` when standard output is not a terminal: one line per finished exam.
+pub fn history_text(store: &Store, pack: &Pack) -> Result<String> {
+    let mut out = String::new();
+    let exams = store.finished_exams(&pack.exam.code)?;
+    if exams.is_empty() {
+        let _ = writeln!(out, "No mock exam finished yet.");
+    }
+    for e in exams.iter().rev() {
+        let when = e
+            .finished_at
+            .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "#{:<4} {when}  score {:>4}  {}  {}/{} scored items right",
+            e.id,
+            e.scaled_score.unwrap_or(0),
+            if e.passed == Some(true) { "pass" } else { "fail" },
+            e.raw_correct.unwrap_or(0),
+            e.scored_total.unwrap_or(0)
+        );
+    }
+    Ok(out)
+}
+
 /// The plan in words, as `cloudprep plan` prints it.
 pub fn plan_text(p: &crate::plan::Plan) -> String {
     let mut out = String::new();
@@ -748,7 +773,8 @@ pub fn stats_with(store: &Store, pack: &Pack, now: DateTime<Utc>, config_date: O
                 weight: d.weight,
                 answered,
                 correct,
-                mastery: (mastery.domain(&d.id) * 1000.0).round() / 1000.0,
+                // Rounded to the whole percent every screen shows (model::percent).
+                mastery: crate::model::percent(mastery.domain(&d.id)) as f64 / 100.0,
             }
         })
         .collect();
@@ -818,12 +844,12 @@ pub fn stats_text(s: &StatsJson, pack: &Pack) -> String {
     for d in &s.domains {
         let _ = writeln!(
             out,
-            "{:<6}  {:>5}%  {:>8}  {:>7}  {:>6.0}%",
+            "{:<6}  {:>5}%  {:>8}  {:>7}  {:>6}%",
             d.id,
             d.weight,
             d.answered,
             d.correct,
-            d.mastery * 100.0
+            crate::model::percent(d.mastery)
         );
     }
     match s.exams.last() {

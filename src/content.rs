@@ -125,7 +125,7 @@ pub fn builtin_exam_yaml(code: &str) -> Option<&'static [u8]> {
 }
 
 /// Bumped when the cached form of a pack changes.
-const CACHE_FORMAT: u32 = 3;
+const CACHE_FORMAT: u32 = 4;
 
 /// A fingerprint of a content tree on disk for `exam` plus the learner's folder: every file's
 /// path, size and modification time (nanoseconds), the exam code, this build's version and the
@@ -183,9 +183,7 @@ pub fn load_cached(source: &ContentSource, exam: &str, user_root: Option<&Path>,
         return load_merged(source, exam, user_root, None);
     };
     let file = cache_dir.join(format!("content-{key:016x}.bin"));
-    if let Ok(bytes) = std::fs::read(&file)
-        && let Some(pack) = decode_cache(&bytes)
-    {
+    if let Some(pack) = read_cache(&file) {
         return Loaded {
             pack: Some(pack),
             errors: Vec::new(),
@@ -207,22 +205,61 @@ pub fn load_cached(source: &ContentSource, exam: &str, user_root: Option<&Path>,
 /// parallel.
 const CACHE_CHUNK: usize = 500;
 
-/// The cached form of a pack: the blueprint, then the questions in chunks, each encoded on its
-/// own (postcard).
+/// The cached form of a pack: an 8-byte little-endian length, a header (postcard: the
+/// blueprint and each chunk's length), then the question chunks, each encoded on its own. A
+/// reader takes the header, then decodes the chunks in parallel, each thread reading its own
+/// chunks from the file, so the whole file is never in memory beside the pack.
 fn encode_cache(pack: &Pack) -> Option<Vec<u8>> {
     let chunks: Vec<Vec<u8>> = pack
         .questions
         .par_chunks(CACHE_CHUNK)
         .map(|c| postcard::to_allocvec(c).ok())
         .collect::<Option<Vec<_>>>()?;
-    postcard::to_allocvec(&(&pack.exam, chunks)).ok()
+    let lengths: Vec<u64> = chunks.iter().map(|c| c.len() as u64).collect();
+    let header = postcard::to_allocvec(&(&pack.exam, lengths)).ok()?;
+    let mut out = Vec::with_capacity(8 + header.len() + chunks.iter().map(Vec::len).sum::<usize>());
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(&header);
+    for c in &chunks {
+        out.extend_from_slice(c);
+    }
+    Some(out)
 }
 
-fn decode_cache(bytes: &[u8]) -> Option<Pack> {
-    let (exam, chunks): (Exam, Vec<&[u8]>) = postcard::from_bytes(bytes).ok()?;
-    let parts: Vec<Vec<Question>> = chunks
+/// Reads a cache file written by [`encode_cache`]; `None` if it is missing, short or damaged.
+fn read_cache(path: &Path) -> Option<Pack> {
+    use std::io::{Read, Seek, SeekFrom};
+    let read_at = |offset: u64, buf: &mut [u8]| -> Option<()> {
+        let mut f = std::fs::File::open(path).ok()?;
+        f.seek(SeekFrom::Start(offset)).ok()?;
+        f.read_exact(buf).ok()
+    };
+    let size = std::fs::metadata(path).ok()?.len();
+    let mut len = [0u8; 8];
+    read_at(0, &mut len)?;
+    let header_len = u64::from_le_bytes(len);
+    if header_len > size.saturating_sub(8) {
+        return None;
+    }
+    let mut header = vec![0u8; usize::try_from(header_len).ok()?];
+    read_at(8, &mut header)?;
+    let (exam, lengths): (Exam, Vec<u64>) = postcard::from_bytes(&header).ok()?;
+    let mut offsets = Vec::with_capacity(lengths.len());
+    let mut at = 8 + header_len;
+    for &l in &lengths {
+        offsets.push((at, l));
+        at = at.checked_add(l)?;
+    }
+    if at != size {
+        return None;
+    }
+    let parts: Vec<Vec<Question>> = offsets
         .par_iter()
-        .map(|c| postcard::from_bytes::<Vec<Question>>(c).ok())
+        .map(|&(offset, l)| {
+            let mut buf = vec![0u8; usize::try_from(l).ok()?];
+            read_at(offset, &mut buf)?;
+            postcard::from_bytes::<Vec<Question>>(&buf).ok()
+        })
         .collect::<Option<Vec<_>>>()?;
     Some(Pack::new(exam, parts.into_iter().flatten().collect()))
 }

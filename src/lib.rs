@@ -119,6 +119,15 @@ fn build_shell(g: &cli::Global, cfg: config::Config, pack: model::Pack) -> Resul
 fn run_tui(g: &cli::Global, start: impl FnOnce(&tui::Shell, &config::Config) -> Result<tui::Start>) -> Result<i32> {
     let (shell, cfg, facts) = shell_for_tui(g)?;
     let start = start(&shell, &cfg)?;
+    // Checked after the content and the flags, whose errors say more.
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(UserError(
+            "cloudprep needs a terminal for this command; try `cloudprep stats` (or `cloudprep history`, which prints a list when piped)"
+                .to_string(),
+        )
+        .into());
+    }
     let seed = Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64;
     tui::run(shell, start, seed, facts)
 }
@@ -201,6 +210,13 @@ pub fn run(cli: Cli) -> Result<i32> {
                 }
                 Ok(tui::Start::Exam(opts))
             })
+        }
+        Some(Command::History) if !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            // Not a terminal (a pipe, cron, `ssh host cmd`): a plain list.
+            let pack = commands::load_pack(g)?;
+            let store = commands::open_store(g)?;
+            emit(&commands::history_text(&store, &pack)?)?;
+            Ok(0)
         }
         Some(Command::History) => run_tui(g, |_, _| Ok(tui::Start::History)),
         Some(Command::Export { format, output }) => {

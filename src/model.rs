@@ -222,6 +222,55 @@ pub fn clip(s: &str, n: usize) -> String {
     }
 }
 
+/// Whether a line of a YAML block text is a list item: it starts with `- `, `* ` or a number
+/// and `. ` (`3. `), and it is the first line of its paragraph (`previous` is `None`), follows
+/// another list item, or follows a line that ends with `:`. A wrapped sentence whose next line
+/// happens to start with "10. " is not a list. `previous` is the line before and whether it
+/// was an item.
+pub fn is_list_item(line: &str, previous: Option<(&str, bool)>) -> bool {
+    let t = line.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = t.starts_with("- ") || t.starts_with("* ") || (digits > 0 && t[digits..].starts_with(". "));
+    marker
+        && match previous {
+            None => true,
+            Some((p, was_item)) => was_item || p.trim_end().ends_with(':'),
+        }
+}
+
+/// The paragraphs of a YAML block text, each a list of lines: YAML writers break lines at a
+/// width, so a single newline is a space; a blank line starts a paragraph; a list item starts
+/// a line of its own.
+pub fn text_blocks(text: &str) -> Vec<Vec<String>> {
+    let mut paras: Vec<Vec<String>> = Vec::new();
+    let mut previous: Option<(&str, bool)> = None;
+    for line in text.trim().lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            previous = None;
+            continue;
+        }
+        let item = is_list_item(t, previous);
+        match (previous, paras.last_mut()) {
+            (Some(_), Some(p)) => match p.last_mut() {
+                Some(l) if !item => {
+                    l.push(' ');
+                    l.push_str(t);
+                }
+                _ => p.push(t.to_string()),
+            },
+            _ => paras.push(vec![t.to_string()]),
+        }
+        previous = Some((t, item));
+    }
+    paras
+}
+
+/// A share in 0..1 as a whole percent, rounded once, the same way on every screen and output.
+pub fn percent(share: f64) -> i64 {
+    (share * 100.0).round() as i64
+}
+
 /// "1.2.3" -> "1.2", "1.2" -> "1", "1" -> "1".
 pub fn parent_id(id: &str) -> &str {
     match id.rfind('.') {
@@ -381,5 +430,39 @@ mod tests {
         assert_eq!(parent_id("1.2.3"), "1.2");
         assert_eq!(parent_id(parent_id("1.2.3")), "1");
         assert_eq!(parent_id("4"), "4");
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn a_wrapped_sentence_is_not_a_list_but_real_items_are() {
+        // The continuation of a sentence that starts with a number and ". " (issue 14's bug).
+        let text = "CloudFront keeps the object for the maximum TTL, which is\n31536000 seconds. Then it asks the origin again.\n";
+        assert_eq!(
+            text_blocks(text),
+            vec![vec![
+                "CloudFront keeps the object for the maximum TTL, which is 31536000 seconds. Then it asks the origin again."
+                    .to_string()
+            ]]
+        );
+        assert_eq!(
+            text_blocks("Do this:\n1. stop\n2. start\nand then wait.\n\n- a first item\n- b"),
+            vec![
+                vec![
+                    "Do this:".to_string(),
+                    "1. stop".into(),
+                    "2. start and then wait.".into()
+                ],
+                vec!["- a first item".to_string(), "- b".into()],
+            ]
+        );
+        assert!(!is_list_item("10. That means", Some(("has a TTL of", false))));
+        assert!(is_list_item("10. That means", Some(("Steps:", false))));
+        assert!(is_list_item("3. c", Some(("2. b", true))));
+        assert!(!is_list_item("2026. The year", Some(("in", false))));
+        assert!(!is_list_item("10.5 percent", None));
     }
 }

@@ -846,6 +846,7 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
         Some(f) if f.code == shell.pack.exam.code && (now - f.now).num_seconds().abs() < 60 => shell.dashboard_from(&f),
         _ => shell.dashboard(now)?,
     };
+    app.exit_on_home = !matches!(start, Start::Home);
     let first = match start {
         Start::Home => vec![],
         Start::Practice(filter, count) => vec![Effect::StartPractice { filter, count }],
@@ -911,7 +912,7 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
         let action = match event::read()? {
-            Event::Key(k) => keys::map_key(&app, k),
+            Event::Key(k) => keys::map_key_sized(&app, k, area),
             Event::Mouse(m) => keys::map_mouse(&app, area, m),
             Event::Resize(_, _) => None,
             _ => None,

@@ -224,6 +224,25 @@ pub enum Effect {
     Quit,
 }
 
+impl Effect {
+    /// Whether carrying it out shows a screen (the update's own screen is a placeholder then).
+    pub fn opens_a_screen(&self) -> bool {
+        matches!(
+            self,
+            Effect::StartReview
+                | Effect::StartPractice { .. }
+                | Effect::StartDrill { .. }
+                | Effect::OpenExam(_)
+                | Effect::CreateExam { .. }
+                | Effect::ResumeExam { .. }
+                | Effect::DiscardExam { .. }
+                | Effect::OpenReport { .. }
+                | Effect::OpenHistory
+                | Effect::OpenStats
+        )
+    }
+}
+
 /// A line of text being typed over the current screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextInput {
@@ -426,6 +445,9 @@ pub struct App {
     pub input: Option<TextInput>,
     /// Home-screen keys that the config file overrides.
     pub key_overrides: Vec<(MenuItem, char)>,
+    /// Opened straight on a screen from the command line (`cloudprep history`, `exam`, …):
+    /// `q`/`Esc` that would go back to home go back to the shell instead.
+    pub exit_on_home: bool,
 }
 
 impl App {
@@ -446,6 +468,7 @@ impl App {
             quit: false,
             input: None,
             key_overrides: Vec::new(),
+            exit_on_home: false,
         }
     }
 
@@ -666,6 +689,15 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
         Screen::Stats(st) => super::stats::stats_update(*st, action),
         Screen::Search(sr) => search_update(app, sr, action, now),
     };
+    let mut effects = effects;
+    if app.exit_on_home
+        && action == Action::Back
+        && matches!(screen, Screen::Home)
+        && !effects.iter().any(Effect::opens_a_screen)
+        && !effects.contains(&Effect::Quit)
+    {
+        effects.push(Effect::Quit);
+    }
     if effects.contains(&Effect::Quit) {
         app.quit = true;
     }

@@ -232,13 +232,18 @@ pub fn report(r: &ReportScreen, theme: Theme, f: &mut Frame, body: Rect) {
             verdict,
             Span::raw(format!("(pass at {})", r.passing_score)),
         ]),
-        Line::raw(format!(
-            " Scored items right: {}/{} · time used {}{limit}{}",
-            rep.raw_correct,
-            rep.scored_total,
-            mock::format_elapsed(r.elapsed_ms),
-            if r.timed_out { " · submitted at 0:00" } else { "" }
-        )),
+        Line::raw({
+            let scored: Vec<_> = r.items.iter().filter(|i| i.scored).collect();
+            let unanswered = scored.iter().filter(|i| i.chosen.is_empty()).count();
+            let wrong = scored.iter().filter(|i| !i.correct && !i.chosen.is_empty()).count();
+            format!(
+                " Scored items: {}/{} right, {wrong} wrong, {unanswered} not answered · time used {}{limit}{}",
+                rep.raw_correct,
+                rep.scored_total,
+                mock::format_elapsed(r.elapsed_ms),
+                if r.timed_out { " · submitted at 0:00" } else { "" }
+            )
+        }),
         Line::styled(format!(" {ESTIMATE_NOTE}"), theme.dim()),
         Line::raw(""),
     ];
@@ -304,13 +309,21 @@ pub fn report(r: &ReportScreen, theme: Theme, f: &mut Frame, body: Rect) {
                 .as_ref()
                 .map(|q| q.stem.split_whitespace().collect::<Vec<_>>().join(" "))
                 .unwrap_or_else(|| "(question removed from the content)".into());
+            // ✓ right, ✗ answered wrong, – not answered; "unscored" in full.
+            let mark = if it.correct {
+                '✓'
+            } else if it.chosen.is_empty() {
+                '–'
+            } else {
+                '✗'
+            };
             let head = format!(
-                " {:>2} {} {} {:<6} {:<3} ",
+                " {:>2} {} {} {:<6} {:<8} ",
                 it.position + 1,
-                if it.correct { '✓' } else { '✗' },
+                mark,
                 if it.flagged { '⚑' } else { ' ' },
                 it.skill,
-                if it.scored { "" } else { "uns" }
+                if it.scored { "" } else { "unscored" }
             );
             let room = w.saturating_sub(head.chars().count() + 1);
             let text: String = stem.chars().take(room).collect();

@@ -8,6 +8,21 @@ use super::exam::ReviewFilter;
 use super::view::{self, Theme};
 use crate::srs::Rating;
 
+/// [`map_key`] for a terminal of `size`: while it is too small for the app (the notice says so),
+/// only `q` and `Ctrl-C` act, and both quit, as the notice says; every other key is ignored so
+/// that nothing happens unseen.
+pub fn map_key_sized(app: &App, key: KeyEvent, size: Rect) -> Option<Action> {
+    if view::too_small(size) {
+        if key.kind != KeyEventKind::Press {
+            return None;
+        }
+        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'));
+        return (ctrl_c || key.code == KeyCode::Char('q')).then_some(Action::Quit);
+    }
+    map_key(app, key)
+}
+
 pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
     if key.kind != KeyEventKind::Press {
         return None;
@@ -142,6 +157,9 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
 
 /// Mouse: the wheel scrolls; a left click on an option toggles it.
 pub fn map_mouse(app: &App, size: Rect, ev: MouseEvent) -> Option<Action> {
+    if view::too_small(size) {
+        return None;
+    }
     match ev.kind {
         MouseEventKind::ScrollUp => Some(match app.screen {
             Screen::Study(_) | Screen::Exam(_) | Screen::Report(_) => Action::ScrollUp,

@@ -231,8 +231,9 @@ fn exam_chart(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
         .unwrap_or_default();
     let chart = Chart::new(datasets)
         .block(Block::bordered().title(format!(
-            " Mock-exam scores ({} exams, pass line at {}) ",
+            " Mock-exam scores ({} exam{}, pass line at {}) ",
             s.exams.len(),
+            if s.exams.len() == 1 { "" } else { "s" },
             s.passing_score
         )))
         .legend_position(None)
@@ -268,7 +269,7 @@ fn mastery_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
         lines.push(Line::from(vec![
             Span::raw(format!(" {id:<3}{:<title_w$} {wt:>5}%  ", clip(t, title_w))),
             Span::styled(bar(*m, bar_w), theme.accent()),
-            Span::raw(format!(" {:>4.0}%", m * 100.0)),
+            Span::raw(format!(" {:>4}%", crate::model::percent(*m))),
         ]));
     }
     f.render_widget(
@@ -287,7 +288,7 @@ fn mastery_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
         lines.push(Line::from(vec![
             Span::raw(format!(" {id:<5}{:<tw$} {share:>4.1}%  ", clip(t, tw))),
             Span::styled(bar(*m, bar_w), theme.accent()),
-            Span::raw(format!(" {:>4.0}%", m * 100.0)),
+            Span::raw(format!(" {:>4}%", crate::model::percent(*m))),
         ]));
     }
     f.render_widget(

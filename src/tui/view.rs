@@ -95,6 +95,11 @@ pub fn render(app: &App, f: &mut Frame) {
     render_at(app, f, chrono::Utc::now());
 }
 
+/// Whether a terminal of this size is too small for the app (a notice is drawn instead).
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
 /// Draws the app as of `now` (the exam clock is the only thing that reads it).
 pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
     let area = f.area();
@@ -103,7 +108,7 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         light: app.light,
         hyperlinks: app.hyperlinks,
     };
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if too_small(area) {
         let msg = format!(
             "Terminal too small: {}×{}. cloudprep needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window, or press q to quit.",
             area.width, area.height
@@ -223,14 +228,19 @@ fn search_results(app: &App, sr: &super::app::SearchScreen, theme: Theme, f: &mu
 fn study_title(st: &Study) -> String {
     let q = &st.current.question;
     let n = (st.answered + usize::from(st.current.outcome.is_none())).min(st.planned.max(1));
+    // Progress first, the (clippable) session name last, the skill id once.
+    let name = st
+        .title
+        .strip_prefix(&format!("skill {} ", q.skill))
+        .unwrap_or(&st.title);
     format!(
-        " {} · {} · question {} of {} · skill {} · difficulty {}",
+        " {} · question {} of {} · skill {} · difficulty {} · {}",
         st.mode.title(),
-        st.title,
         n,
         st.planned,
         q.skill,
-        q.difficulty
+        q.difficulty,
+        name
     )
 }
 
@@ -373,7 +383,7 @@ fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
         dl.push(Line::from(vec![
             Span::raw(format!(" {id:<2}{:<title_w$} {weight:>3}% ", clip(title, title_w))),
             Span::styled(bar(*m, bar_w), theme.accent()),
-            Span::raw(format!(" {:>4.0}%", m * 100.0)),
+            Span::raw(format!(" {:>4}%", crate::model::percent(*m))),
         ]));
     }
     f.render_widget(Paragraph::new(dl).block(Block::bordered().title(" Domains ")), domains);
@@ -386,7 +396,16 @@ fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
                 super::app::MenuItem::Review => format!("  ({} due, {} new)", d.due_now, d.new_available),
                 _ => String::new(),
             };
-            let text = format!(" {}  {}{}", app.menu_key(*m), m.label(), extra);
+            let label = match m {
+                // From the pack's format, and "resume" while an exam is unfinished.
+                super::app::MenuItem::Exam if d.exam_in_progress => "Resume the unfinished mock exam".to_string(),
+                super::app::MenuItem::Exam => {
+                    let f = &app.pack.exam.format;
+                    format!("Mock exam ({} questions, {} minutes)", f.questions, f.minutes)
+                }
+                _ => m.label().to_string(),
+            };
+            let text = format!(" {}  {label}{extra}", app.menu_key(*m));
             if i == app.menu_index {
                 Line::styled(format!("›{text}"), theme.selected())
             } else {
@@ -452,30 +471,14 @@ fn wrap_into(
     let opts = textwrap::Options::new(width.max(10))
         .initial_indent(first)
         .subsequent_indent(rest);
-    // YAML block scalars break lines at the writer's width: a single newline is a space, a
-    // blank line starts a new paragraph, and a line that starts a list item keeps its break.
+    // YAML block scalars break lines at the writer's width (see `model::text_blocks`); a blank
+    // entry separates paragraphs.
     let mut paras: Vec<String> = Vec::new();
-    let mut blank_before = true;
-    for line in text.trim_end().lines() {
-        let t = line.trim();
-        let starts_item = t.starts_with("- ")
-            || t.starts_with("* ")
-            || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains(". ");
-        if t.is_empty() {
-            if !blank_before {
-                paras.push(String::new());
-            }
-            blank_before = true;
-            continue;
+    for (i, block) in crate::model::text_blocks(text).into_iter().enumerate() {
+        if i > 0 {
+            paras.push(String::new());
         }
-        match paras.last_mut() {
-            Some(p) if !blank_before && !starts_item && !p.is_empty() => {
-                p.push(' ');
-                p.push_str(t);
-            }
-            _ => paras.push(t.to_string()),
-        }
-        blank_before = false;
+        paras.extend(block);
     }
     for para in &paras {
         if para.is_empty() {

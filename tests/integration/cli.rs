@@ -151,3 +151,33 @@ fn a_closed_pipe_is_not_an_error() {
         );
     }
 }
+
+/// Without a terminal (cron, `ssh host cmd`, a pipe) the study commands exit 1 with one line,
+/// no panic and no stray escape sequence; `history` prints a plain list.
+#[test]
+fn study_commands_need_a_terminal_and_history_prints_a_list_without_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("t.db");
+    let dbs = db.to_str().expect("utf8");
+    for cmd in [vec!["review"], vec!["practice"], vec![]] {
+        let mut args = vec!["--db", dbs];
+        args.extend(cmd.iter());
+        let o = run(&args);
+        assert_no_panic(&o);
+        assert_eq!(o.status.code(), Some(1), "{cmd:?}");
+        let err = stderr(&o);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("needs a terminal") && err.contains("cloudprep stats"),
+            "{err}"
+        );
+        assert!(!stdout(&o).contains('\x1b'), "no escape sequence on stdout");
+    }
+    let o = run(&["--db", dbs, "dev-generate", "--reviews", "100", "--exams", "2"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(&["--db", dbs, "history"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().filter(|l| l.starts_with('#')).count(), 2, "{out}");
+    assert!(out.contains("score") && !out.contains('\x1b'), "{out}");
+}

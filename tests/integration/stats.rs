@@ -350,3 +350,39 @@ fn a_plan_to_the_exam_date_adds_up_and_is_saved() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("exam_date"), "{}", stderr(&o));
 }
+
+/// A mastery is rounded once, the same way, on home, the stats screen, `stats` and `--json`.
+#[test]
+fn mastery_is_rounded_the_same_way_everywhere() {
+    assert_eq!(cloudprep::model::percent(0.0549), 5);
+    assert_eq!(cloudprep::model::percent(0.055), 6);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("m.db");
+    let dbs = db.to_str().expect("utf8");
+    let o = run(&[
+        "--db",
+        dbs,
+        "dev-generate",
+        "--reviews",
+        "300",
+        "--days",
+        "20",
+        "--exams",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&["--db", dbs, "stats", "--json"]))).expect("json");
+    let text = stdout(&run(&["--db", dbs, "stats"]));
+    for d in v["domains"].as_array().expect("domains") {
+        let m = d["mastery"].as_f64().expect("mastery");
+        assert_eq!((m * 100.0).round(), m * 100.0, "whole percent in JSON: {m}");
+        let row = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == d["id"].as_str())
+            .expect("a row per domain");
+        assert!(
+            row.trim_end().ends_with(&format!("{}%", cloudprep::model::percent(m))),
+            "{row} vs {m}"
+        );
+    }
+}

@@ -397,3 +397,51 @@ fn feedback_urls_are_osc8_hyperlinks_when_the_terminal_takes_them() {
     }
     assert_eq!(joined, url);
 }
+
+/// While "Terminal too small" is shown, keys do nothing unseen: only q and Ctrl-C act (they
+/// quit, as the notice says), and the mouse is ignored.
+#[test]
+fn a_terminal_too_small_takes_only_q_and_ctrl_c() {
+    use cloudprep::tui::keys::{map_key, map_key_sized};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::layout::Rect;
+    let mut a = studying(&["alarm-basic"]);
+    let right = correct_display(&a);
+    app::update(&mut a, Action::Toggle(right), t0());
+    app::update(&mut a, Action::Enter, t0());
+    let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
+    let small = Rect::new(0, 0, 79, 24);
+    assert_eq!(
+        map_key(&a, key(KeyCode::Enter)),
+        Some(Action::Enter),
+        "at full size Enter moves on"
+    );
+    assert_eq!(
+        map_key_sized(&a, key(KeyCode::Enter), small),
+        None,
+        "not while too small"
+    );
+    assert_eq!(map_key_sized(&a, key(KeyCode::Char('3')), small), None);
+    assert_eq!(map_key_sized(&a, key(KeyCode::Char('q')), small), Some(Action::Quit));
+    assert_eq!(
+        map_key_sized(&a, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), small),
+        Some(Action::Quit)
+    );
+    assert_eq!(
+        map_key_sized(&a, key(KeyCode::Enter), Rect::new(0, 0, 80, 24)),
+        Some(Action::Enter)
+    );
+    let text = screen_text(&draw(&a, 79, 24));
+    assert!(text.contains("press q to quit"), "{text}");
+}
+
+/// Home's menu takes the exam's size from the pack and offers to resume an unfinished exam.
+#[test]
+fn home_menu_says_the_packs_exam_and_resume() {
+    let mut a = app_with_dash();
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("Mock exam (10 questions, 20 minutes)"), "{text}");
+    a.dash.exam_in_progress = true;
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("Resume the unfinished mock exam"), "{text}");
+}
