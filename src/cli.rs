@@ -65,6 +65,7 @@ pub enum Command {
     },
     /// Export what you did (JSON), your review history (CSV) or the bank as an Anki deck (apkg)
     Export {
+        /// json: everything you did; csv: your review history; apkg: the question bank as an Anki deck (needs -o)
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
         /// Output file [default: standard output]
@@ -88,11 +89,13 @@ pub enum Command {
     Reports,
     /// Write a question of your own in $EDITOR
     NewQuestion {
+        /// The skill the question tests, e.g. 1.1.3 (`cloudprep validate` lists them)
         #[arg(long, value_name = "ID")]
         skill: String,
     },
     /// Shell completions on standard output
     Completions {
+        /// bash, zsh, fish, elvish or powershell
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
@@ -160,11 +163,11 @@ pub struct ExamArgs {
     /// No clock
     #[arg(long)]
     pub untimed: bool,
-    /// Extra minutes (AWS grants 30 to non-native English speakers), 0-120
-    /// (checked by the exam command so that a bad value exits 1, as the spec asks)
+    // Checked by the exam command, not clap, so that a bad value exits 1 with one line.
+    /// Extra minutes on the clock, 0-120 (AWS grants 30 to non-native English speakers)
     #[arg(long, value_name = "N")]
     pub extra_minutes: Option<String>,
-    /// Seed for a reproducible draw
+    /// Draw the same exam again: the same seed gives the same questions and order
     #[arg(long, value_name = "N")]
     pub seed: Option<String>,
 }

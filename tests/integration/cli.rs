@@ -181,3 +181,28 @@ fn study_commands_need_a_terminal_and_history_prints_a_list_without_one() {
     assert_eq!(out.lines().filter(|l| l.starts_with('#')).count(), 2, "{out}");
     assert!(out.contains("score") && !out.contains('\x1b'), "{out}");
 }
+
+/// Every flag and argument a user can see has a one-line help written for a user (issue 14).
+#[test]
+fn every_visible_flag_has_help_for_a_user() {
+    use clap::CommandFactory;
+    let cli = cloudprep::cli::Cli::command();
+    let mut missing = Vec::new();
+    let check = |cmd: &clap::Command, missing: &mut Vec<String>| {
+        for a in cmd.get_arguments() {
+            if a.is_hide_set() || matches!(a.get_id().as_str(), "help" | "version") {
+                continue;
+            }
+            match a.get_help().map(|h| h.to_string()) {
+                Some(h) if !h.trim().is_empty() && !h.contains("spec") && !h.contains("exits 1") => {}
+                other => missing.push(format!("{} --{}: {other:?}", cmd.get_name(), a.get_id())),
+            }
+        }
+    };
+    check(&cli, &mut missing);
+    for sub in cli.get_subcommands().filter(|s| !s.is_hide_set()) {
+        assert!(sub.get_about().is_some(), "{} has no description", sub.get_name());
+        check(sub, &mut missing);
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
