@@ -892,35 +892,46 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
             break;
         }
         terminal.draw(|f| view::render_at(&app, f, Utc::now()))?;
-        let waited = wait_for_tty(StdDuration::from_millis(250));
-        if waited == TtyWait::HungUp {
-            stop.store(true, Ordering::Relaxed);
-            continue;
-        }
-        // After our own wait, crossterm only looks (signals such as a resize are queued there).
-        let crossterm_wait = if waited == TtyWait::NotATty {
-            StdDuration::from_millis(250)
-        } else {
-            StdDuration::ZERO
-        };
-        if !event::poll(crossterm_wait)? {
-            let now = Utc::now();
-            let effects = app::update(&mut app, app::Action::Tick, now);
-            shell.apply_all(&mut app, effects, now);
-            continue;
+        // crossterm may already hold events it read from the terminal in one go (a paste, a
+        // burst of wheel events): those come first, without waiting on the terminal.
+        if !event::poll(StdDuration::ZERO)? {
+            let waited = wait_for_tty(StdDuration::from_millis(250));
+            if waited == TtyWait::HungUp {
+                stop.store(true, Ordering::Relaxed);
+                continue;
+            }
+            // After our own wait, crossterm only looks (signals such as a resize are queued there).
+            let crossterm_wait = if waited == TtyWait::NotATty {
+                StdDuration::from_millis(250)
+            } else {
+                StdDuration::ZERO
+            };
+            if !event::poll(crossterm_wait)? {
+                let now = Utc::now();
+                let effects = app::update(&mut app, app::Action::Tick, now);
+                shell.apply_all(&mut app, effects, now);
+                continue;
+            }
         }
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
-        let action = match event::read()? {
-            Event::Key(k) => keys::map_key_sized(&app, k, area),
-            Event::Mouse(m) => keys::map_mouse(&app, area, m),
-            Event::Resize(_, _) => None,
-            _ => None,
-        };
-        if let Some(a) = action {
-            let now = Utc::now();
-            let effects = app::update(&mut app, a, now);
-            shell.apply_all(&mut app, effects, now);
+        // Every pending event is handled before the next frame is drawn (at most a screenful of
+        // work per frame, so that a flood cannot starve the screen).
+        for _ in 0..1024 {
+            let action = match event::read()? {
+                Event::Key(k) => keys::map_key_sized(&app, k, area),
+                Event::Mouse(m) => keys::map_mouse(&app, area, m),
+                Event::Resize(_, _) => None,
+                _ => None,
+            };
+            if let Some(a) = action {
+                let now = Utc::now();
+                let effects = app::update(&mut app, a, now);
+                shell.apply_all(&mut app, effects, now);
+            }
+            if app.quit || !event::poll(StdDuration::ZERO)? {
+                break;
+            }
         }
     }
     Ok(0)

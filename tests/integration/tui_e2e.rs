@@ -118,3 +118,25 @@ fn a_panic_restores_the_terminal() {
     assert_ne!(exit.code, 0, "{exit:?}");
     assert!(!t.alternate_on(), "{screen}");
 }
+
+/// Input that arrives in a burst (a paste) is handled at once, not one event per tick: a
+/// 40-character search appears well before the four events a second it used to take (10 s).
+#[test]
+fn a_pasted_search_appears_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("paste.db");
+    let mut t = Pty::start(&fixture_args(&db, &[]));
+    t.wait_for("Review due cards");
+    t.keys(&["/"]);
+    t.wait_for("Search");
+    let query = "alarm notify email address on call team x";
+    assert_eq!(query.len(), 41);
+    let start = std::time::Instant::now();
+    t.send(query.as_bytes());
+    t.wait_for(query);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "the paste took {:?} to appear",
+        start.elapsed()
+    );
+}
