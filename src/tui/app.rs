@@ -12,10 +12,6 @@ use crate::model::{Kind, Mode, Pack, Question};
 use crate::session::{self, Filter};
 use crate::srs::{Card, Rating};
 
-/// Anki's learn-ahead limit: when nothing else is left, (re)learning cards due within this
-/// many minutes are shown early.
-pub const LEARN_AHEAD_MIN: i64 = 20;
-
 /// What the home screen shows; filled by the shell from the store.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dashboard {
@@ -118,6 +114,9 @@ pub enum Action {
     PageDown,
     Enter,
     Back,
+    /// `Esc`: back, like `Back`, but it never leaves the app (a screen opened from the command
+    /// line goes back to home on `Esc`, to the shell on `q`).
+    Escape,
     Quit,
     Help,
     Menu(MenuItem),
@@ -558,8 +557,8 @@ impl App {
     }
 }
 
-/// In review, a card that is in a short step and due within the learn-ahead window comes
-/// back later in the same session, as Anki does.
+/// In review, a card that is in a short step comes back later in the same session once the
+/// step is due, as Anki does.
 fn requeue(st: &mut Study, card: &Card) {
     if st.mode != Mode::Review || !session::in_steps(card) {
         return;
@@ -576,6 +575,8 @@ fn requeue(st: &mut Study, card: &Card) {
 
 /// The pure update.
 pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let escaped = action == Action::Escape;
+    let action = if escaped { Action::Back } else { action };
     if action == Action::Tick {
         // Only the exam clock moves on its own.
         if let Screen::Exam(_) = &app.screen {
@@ -692,6 +693,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     let mut effects = effects;
     if app.exit_on_home
         && action == Action::Back
+        && !escaped
         && matches!(screen, Screen::Home)
         && !effects.iter().any(Effect::opens_a_screen)
         && !effects.contains(&Effect::Quit)
@@ -978,20 +980,10 @@ fn study(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<Utc>) 
 
 /// Moves to the next question of the session, or to the summary.
 fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
-    let learn_ahead = now + chrono::Duration::minutes(LEARN_AHEAD_MIN);
-    // Due now first (in queue order); else the earliest (re)learning card within learn-ahead.
-    let pick = st
-        .queue
-        .iter()
-        .position(|i| i.not_before.is_none_or(|t| t <= now))
-        .or_else(|| {
-            st.queue
-                .iter()
-                .enumerate()
-                .filter(|(_, i)| i.not_before.is_some_and(|t| t <= learn_ahead))
-                .min_by_key(|(_, i)| i.not_before)
-                .map(|(k, _)| k)
-        });
+    // Only what is due now, in queue order: a card in a learning step is never shown again
+    // before its step is due (the same stem seconds after its key, graduated by two quick
+    // "Good"s, teaches nothing). The session ends saying when such cards come back.
+    let pick = st.queue.iter().position(|i| i.not_before.is_none_or(|t| t <= now));
     match pick {
         Some(k) => {
             let item = st.queue.remove(k);
@@ -1004,12 +996,14 @@ fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Scre
             }
         }
         None => {
-            let next_due = st
-                .current
-                .outcome
-                .as_ref()
-                .and_then(|o| o.saved.as_ref())
-                .map(|s| s.next_due);
+            let waiting = st.queue.iter().filter_map(|i| i.not_before).min();
+            let next_due = waiting.or_else(|| {
+                st.current
+                    .outcome
+                    .as_ref()
+                    .and_then(|o| o.saved.as_ref())
+                    .map(|s| s.next_due)
+            });
             (
                 Screen::Summary(Summary {
                     mode: st.mode,

@@ -56,7 +56,9 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
     }
     let common = match key.code {
         KeyCode::Char('?') => Some(Action::Help),
-        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
+        KeyCode::Char('q') => Some(Action::Back),
+        // Back too, but never out of the app (see `Action::Escape`).
+        KeyCode::Esc => Some(Action::Escape),
         KeyCode::PageUp => Some(Action::PageUp),
         KeyCode::PageDown => Some(Action::PageDown),
         KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
@@ -65,6 +67,8 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         _ => None,
     };
     match &app.screen {
+        // Esc never quits the app: on home only `q` (or Ctrl-C) does.
+        Screen::Home if key.code == KeyCode::Esc => None,
         Screen::Home => {
             let hit = MENU
                 .iter()

@@ -139,7 +139,7 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         Screen::Home => home(app, theme, f, body),
         Screen::Picker(p) => picker(app, p, theme, f, body),
         Screen::Study(st) => question(&st.current, theme, f, body),
-        Screen::Summary(s) => summary(s, theme, f, body),
+        Screen::Summary(s) => summary(s, now, theme, f, body),
         Screen::Notice(n) => notice(n, theme, f, body),
         Screen::Exam(ex) => ev::exam(ex, theme, f, body),
         Screen::ExamIntro(i) => ev::intro(i, theme, f, body),
@@ -282,6 +282,22 @@ pub fn bar(frac: f64, width: usize) -> String {
 
 pub fn local_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// When `t` is, seen from `now`: "now", "in 10 min", "in 3 h", "today 18:30", "tomorrow
+/// 09:00", or the date and time.
+pub fn relative_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (t - now).num_seconds();
+    let (lt, ln) = (t.with_timezone(&Local), now.with_timezone(&Local));
+    let days = (lt.date_naive() - ln.date_naive()).num_days();
+    match secs {
+        s if s <= 30 => "now".to_string(),
+        s if s < 3600 => format!("in {} min", (s + 59) / 60),
+        s if s < 6 * 3600 && days == 0 => format!("in {} h", (s + 1800) / 3600),
+        _ if days == 0 => format!("today {}", lt.format("%H:%M")),
+        _ if days == 1 => format!("tomorrow {}", lt.format("%H:%M")),
+        _ => local_time(t),
+    }
 }
 
 fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
@@ -540,7 +556,11 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
         });
         if !v.exam_review {
             let rating = match &o.saved {
-                Some(s) => format!("Rated {} · next review {}", o.rating.label(), local_time(s.next_due)),
+                Some(s) => format!(
+                    "Rated {} · next review {}",
+                    o.rating.label(),
+                    relative_time(s.next_due, s.at)
+                ),
                 None => format!("Rated {}", o.rating.label()),
             };
             out.push(BodyLine {
@@ -730,7 +750,7 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-fn summary(s: &Summary, theme: Theme, f: &mut Frame, area: Rect) {
+fn summary(s: &Summary, now: DateTime<Utc>, theme: Theme, f: &mut Frame, area: Rect) {
     let pct = if s.answered == 0 {
         0.0
     } else {
@@ -745,7 +765,12 @@ fn summary(s: &Summary, theme: Theme, f: &mut Frame, area: Rect) {
         Line::raw("  Every answer is saved and scheduled with FSRS-6."),
     ];
     if let Some(t) = s.next_due {
-        lines.push(Line::raw(format!("  The last card comes back {}.", local_time(t))));
+        let when = relative_time(t, now);
+        lines.push(Line::raw(if t > now && (t - now).num_minutes() < 60 {
+            format!("  Cards in their learning steps come back {when}: review again then.")
+        } else {
+            format!("  The last card comes back {when}.")
+        }));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("  Press Enter to go home.", theme.dim()));

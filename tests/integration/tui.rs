@@ -236,6 +236,55 @@ fn review_brings_a_lapsed_card_back_in_the_same_session() {
     assert!(current(&a).outcome.is_none());
 }
 
+/// A card in a learning step is never shown again before the step is due, even when nothing
+/// else is left (issue 14): the session ends and says when it comes back.
+#[test]
+fn a_card_in_its_step_is_not_shown_again_before_the_step_is_due() {
+    let mut a = app_with_dash();
+    a.start_study(Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
+    let wrong = (correct_display(&a) + 1) % 4;
+    app::update(&mut a, Action::Toggle(wrong), t0());
+    app::update(&mut a, Action::Enter, t0());
+    let before = Card::new("alarm-basic", t0());
+    let after = Scheduler::default_params().answer(&before, Rating::Again, t0());
+    assert!(after.due > t0() + chrono::Duration::seconds(30), "{:?}", after.due);
+    a.answer_saved(1, t0(), before, &after);
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("next review in "), "relative, not a timestamp: {text}");
+    // Seconds later: not the same stem again, but the end of the session.
+    app::update(&mut a, Action::Enter, t0() + chrono::Duration::seconds(5));
+    let Screen::Summary(s) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!(s.next_due, Some(after.due));
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| view::render_at(&a, f, t0() + chrono::Duration::seconds(5)))
+        .expect("draw");
+    let text = screen_text(&t);
+    assert!(text.contains("come back in "), "{text}");
+}
+
+#[test]
+fn relative_times_read_as_a_person_says_them() {
+    let now = t0();
+    assert_eq!(view::relative_time(now + chrono::Duration::seconds(10), now), "now");
+    assert_eq!(
+        view::relative_time(now + chrono::Duration::minutes(10), now),
+        "in 10 min"
+    );
+    assert_eq!(
+        view::relative_time(now + chrono::Duration::seconds(61), now),
+        "in 2 min"
+    );
+    assert_eq!(view::relative_time(now + chrono::Duration::hours(3), now), "in 3 h");
+    assert!(view::relative_time(now + chrono::Duration::days(1), now).starts_with("tomorrow "));
+    assert_eq!(
+        view::relative_time(now + chrono::Duration::days(9), now).len(),
+        16,
+        "a date and time"
+    );
+}
+
 #[test]
 fn keys_map_per_screen() {
     use cloudprep::tui::keys::map_key;
@@ -254,6 +303,27 @@ fn keys_map_per_screen() {
     app::update(&mut q, Action::Enter, t0());
     assert_eq!(map_key(&q, k('3')), Some(Action::Rate(Rating::Good)));
     assert_eq!(map_key(&q, k('?')), Some(Action::Help));
+    // Esc never quits the app (issue 14): on home it does nothing; q quits.
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(map_key(&home, esc), None);
+    assert_eq!(map_key(&home, k('q')), Some(Action::Back));
+    // `/`, Esc, Esc: the search box closes, then nothing.
+    let mut s = app_with_dash();
+    app::update(&mut s, Action::Search, t0());
+    assert_eq!(map_key(&s, esc), Some(Action::Back), "Esc closes the text box");
+    app::update(&mut s, Action::Back, t0());
+    assert!(s.input.is_none() && !s.quit);
+    assert_eq!(map_key(&s, esc), None);
+    // On a screen opened from the command line, q goes back to the shell and Esc to home.
+    let mut h = studying(&["alarm-basic"]);
+    h.exit_on_home = true;
+    assert_eq!(map_key(&h, esc), Some(Action::Escape));
+    app::update(&mut h, Action::Escape, t0());
+    assert!(matches!(h.screen, Screen::Home) && !h.quit, "{:?}", h.screen);
+    let mut h = studying(&["alarm-basic"]);
+    h.exit_on_home = true;
+    let eff = app::update(&mut h, Action::Back, t0());
+    assert!(h.quit && eff.contains(&Effect::Quit), "{eff:?}");
 }
 
 #[test]
