@@ -146,7 +146,8 @@ pub enum Action {
     Search,
     /// Typing in a text field.
     Char(char),
-    Backspace,
+    /// Editing a text field.
+    Edit(Edit),
 }
 
 /// What the shell must do after an update.
@@ -247,6 +248,88 @@ impl Effect {
 pub struct TextInput {
     pub purpose: InputPurpose,
     pub text: String,
+    /// Cursor position, in characters.
+    pub cursor: usize,
+}
+
+/// Line editing in a text box, as shells do it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Left,
+    Right,
+    /// Home, Ctrl-A.
+    Start,
+    /// End, Ctrl-E.
+    End,
+    /// Backspace.
+    DeleteBack,
+    /// Delete.
+    DeleteForward,
+    /// Ctrl-W: the word before the cursor.
+    DeleteWord,
+    /// Ctrl-U: everything before the cursor.
+    DeleteToStart,
+}
+
+impl TextInput {
+    pub fn new(purpose: InputPurpose) -> TextInput {
+        TextInput {
+            purpose,
+            text: String::new(),
+            cursor: 0,
+        }
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.text.char_indices().nth(chars).map_or(self.text.len(), |(i, _)| i)
+    }
+
+    pub fn insert(&mut self, c: char) {
+        if self.text.chars().count() < REPORT_NOTE_MAX {
+            let at = self.byte_at(self.cursor);
+            self.text.insert(at, c);
+            self.cursor += 1;
+        }
+    }
+
+    pub fn edit(&mut self, e: Edit) {
+        let len = self.text.chars().count();
+        self.cursor = self.cursor.min(len);
+        match e {
+            Edit::Left => self.cursor = self.cursor.saturating_sub(1),
+            Edit::Right => self.cursor = (self.cursor + 1).min(len),
+            Edit::Start => self.cursor = 0,
+            Edit::End => self.cursor = len,
+            Edit::DeleteBack if self.cursor > 0 => {
+                let (a, b) = (self.byte_at(self.cursor - 1), self.byte_at(self.cursor));
+                self.text.replace_range(a..b, "");
+                self.cursor -= 1;
+            }
+            Edit::DeleteForward if self.cursor < len => {
+                let (a, b) = (self.byte_at(self.cursor), self.byte_at(self.cursor + 1));
+                self.text.replace_range(a..b, "");
+            }
+            Edit::DeleteWord => {
+                let chars: Vec<char> = self.text.chars().collect();
+                let mut start = self.cursor;
+                while start > 0 && chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                while start > 0 && !chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                let (a, b) = (self.byte_at(start), self.byte_at(self.cursor));
+                self.text.replace_range(a..b, "");
+                self.cursor = start;
+            }
+            Edit::DeleteToStart => {
+                let b = self.byte_at(self.cursor);
+                self.text.replace_range(..b, "");
+                self.cursor = 0;
+            }
+            _ => {}
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -611,10 +694,8 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     }
     if let Some(input) = &mut app.input {
         match action {
-            Action::Char(c) if input.text.chars().count() < REPORT_NOTE_MAX => input.text.push(c),
-            Action::Backspace => {
-                input.text.pop();
-            }
+            Action::Char(c) => input.insert(c),
+            Action::Edit(e) => input.edit(e),
             Action::Back => app.input = None,
             Action::Enter => {
                 let text = input.text.trim().to_string();
@@ -644,18 +725,12 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     }
     if action == Action::ReportQuestion {
         if let Some(id) = current_question_id(app) {
-            app.input = Some(TextInput {
-                purpose: InputPurpose::Report(id),
-                text: String::new(),
-            });
+            app.input = Some(TextInput::new(InputPurpose::Report(id)));
         }
         return Vec::new();
     }
     if action == Action::Search {
-        app.input = Some(TextInput {
-            purpose: InputPurpose::Search,
-            text: String::new(),
-        });
+        app.input = Some(TextInput::new(InputPurpose::Search));
         return Vec::new();
     }
     if action == Action::Help {

@@ -34,10 +34,31 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         return Some(Action::Back);
     }
     if app.input.is_some() {
+        use super::app::Edit;
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
         return match key.code {
             KeyCode::Enter => Some(Action::Enter),
             KeyCode::Esc => Some(Action::Back),
-            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Backspace => Some(Action::Edit(Edit::DeleteBack)),
+            KeyCode::Delete => Some(Action::Edit(Edit::DeleteForward)),
+            KeyCode::Left => Some(Action::Edit(Edit::Left)),
+            KeyCode::Right => Some(Action::Edit(Edit::Right)),
+            KeyCode::Home => Some(Action::Edit(Edit::Start)),
+            KeyCode::End => Some(Action::Edit(Edit::End)),
+            // The usual line editing; any other Ctrl or Alt chord is ignored, never typed.
+            KeyCode::Char(c) if ctrl => match c.to_ascii_lowercase() {
+                'u' => Some(Action::Edit(Edit::DeleteToStart)),
+                'w' => Some(Action::Edit(Edit::DeleteWord)),
+                'h' => Some(Action::Edit(Edit::DeleteBack)),
+                'a' => Some(Action::Edit(Edit::Start)),
+                'e' => Some(Action::Edit(Edit::End)),
+                'b' => Some(Action::Edit(Edit::Left)),
+                'f' => Some(Action::Edit(Edit::Right)),
+                'd' => Some(Action::Edit(Edit::DeleteForward)),
+                _ => None,
+            },
+            KeyCode::Char(_) if alt => None,
             KeyCode::Char(c) => Some(Action::Char(c)),
             _ => None,
         };

@@ -185,7 +185,13 @@ fn text_input(input: &super::app::TextInput, theme: Theme, f: &mut Frame, area: 
             ],
         ),
     };
-    let text = format!("{}▏", input.text);
+    // The cursor, where the next character goes.
+    let at = input
+        .text
+        .char_indices()
+        .nth(input.cursor)
+        .map_or(input.text.len(), |(i, _)| i);
+    let text = format!("{}▏{}", &input.text[..at], &input.text[at..]);
     for l in textwrap::wrap(&text, inner.max(10)) {
         lines.push(Line::styled(format!(" {l}"), theme.accent()));
     }

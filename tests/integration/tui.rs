@@ -350,7 +350,7 @@ fn report_a_question_with_a_note() {
     for c in "B too".chars() {
         app::update(&mut a, Action::Char(c), t0());
     }
-    app::update(&mut a, Action::Backspace, t0());
+    app::update(&mut a, Action::Edit(app::Edit::DeleteBack), t0());
     let eff = app::update(&mut a, Action::Enter, t0());
     assert_eq!(
         eff,
@@ -514,4 +514,55 @@ fn home_menu_says_the_packs_exam_and_resume() {
     a.dash.exam_in_progress = true;
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("Resume the unfinished mock exam"), "{text}");
+}
+
+/// Text boxes edit as a shell line does; other Ctrl and Alt chords type nothing (issue 14).
+#[test]
+fn text_boxes_take_the_usual_line_editing() {
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut a = app_with_dash();
+    app::update(&mut a, Action::Search, t0());
+    let press = |a: &mut App, code: KeyCode, m: KeyModifiers| {
+        if let Some(act) = map_key(a, KeyEvent::new(code, m)) {
+            app::update(a, act, t0());
+        }
+    };
+    let none = KeyModifiers::NONE;
+    let ctrl = KeyModifiers::CONTROL;
+    for c in "nat gateway".chars() {
+        press(&mut a, KeyCode::Char(c), none);
+    }
+    let text = |a: &App| a.input.as_ref().map(|i| (i.text.clone(), i.cursor)).expect("input");
+    assert_eq!(text(&a), ("nat gateway".into(), 11));
+    press(&mut a, KeyCode::Char('u'), ctrl | KeyModifiers::NONE);
+    assert_eq!(text(&a), ("".into(), 0), "Ctrl-U clears to the start, and types no u");
+    for c in "vpc flow logs".chars() {
+        press(&mut a, KeyCode::Char(c), none);
+    }
+    press(&mut a, KeyCode::Char('w'), ctrl);
+    assert_eq!(text(&a), ("vpc flow ".into(), 9), "Ctrl-W deletes a word");
+    press(&mut a, KeyCode::Char('a'), ctrl);
+    press(&mut a, KeyCode::Char('x'), KeyModifiers::ALT);
+    press(&mut a, KeyCode::Char('k'), ctrl);
+    assert_eq!(
+        text(&a),
+        ("vpc flow ".into(), 0),
+        "Ctrl-A goes home; other chords do nothing"
+    );
+    press(&mut a, KeyCode::Right, none);
+    press(&mut a, KeyCode::Char('!'), none);
+    assert_eq!(text(&a), ("v!pc flow ".into(), 2));
+    press(&mut a, KeyCode::Backspace, none);
+    press(&mut a, KeyCode::End, none);
+    press(&mut a, KeyCode::Left, none);
+    press(&mut a, KeyCode::Delete, none);
+    assert_eq!(text(&a), ("vpc flow".into(), 8));
+    press(&mut a, KeyCode::Home, none);
+    assert_eq!(text(&a).1, 0);
+    let screen = screen_text(&draw(&a, 80, 24));
+    assert!(
+        screen.contains("▏vpc flow"),
+        "the cursor is drawn where it is: {screen}"
+    );
 }
