@@ -996,10 +996,19 @@ struct ReportJson {
     question_id: String,
     created_at: String,
     note: String,
+    /// The options' texts in the order the learner saw them (empty for old reports, or when
+    /// the question has since been removed).
+    options_shown: Vec<String>,
+    /// The texts of the options the learner had chosen.
+    chosen: Vec<String>,
+    /// The same as original option indices (file order).
+    shown_order: Vec<usize>,
+    chosen_indices: Vec<usize>,
 }
 
 /// Everything the learner did, as the JSON of SPEC.md.
-pub fn export_json(store: &Store, code: &str) -> Result<String> {
+/// `pack` gives reports their options' texts.
+pub fn export_json(store: &Store, code: &str, pack: Option<&Pack>) -> Result<String> {
     let reviews = store
         .reviews(code)?
         .into_iter()
@@ -1058,10 +1067,21 @@ pub fn export_json(store: &Store, code: &str) -> Result<String> {
     let reports = store
         .reports(code)?
         .into_iter()
-        .map(|(question_id, at, note)| ReportJson {
-            question_id,
-            created_at: rfc3339(at),
-            note,
+        .map(|r| {
+            let text = |i: &usize| {
+                pack.and_then(|p| p.question(&r.question_id))
+                    .and_then(|q| q.options.get(*i))
+                    .map(|o| o.text.trim().to_string())
+            };
+            ReportJson {
+                options_shown: r.shown_order.iter().filter_map(text).collect(),
+                chosen: r.chosen.iter().filter_map(text).collect(),
+                question_id: r.question_id,
+                created_at: rfc3339(r.at),
+                note: r.note,
+                shown_order: r.shown_order,
+                chosen_indices: r.chosen,
+            }
         })
         .collect();
     let j = ExportJson {
@@ -1236,13 +1256,25 @@ pub fn reports_text(store: &Store, pack: &Pack) -> Result<String> {
         out.push_str("No reports yet. Press ! on any question to report it as wrong or unclear.\n");
         return Ok(out);
     }
-    for (qid, at, note) in rows {
-        let file = pack
-            .question(&qid)
-            .map(|q| q.file.as_str())
-            .unwrap_or("(removed from the content)");
-        let note = if note.is_empty() { "(no note)".to_string() } else { note };
-        let _ = writeln!(out, "{}  {qid}  {file}\n    {note}", rfc3339(at));
+    for r in rows {
+        let q = pack.question(&r.question_id);
+        let file = q.map(|q| q.file.as_str()).unwrap_or("(removed from the content)");
+        let note = if r.note.is_empty() {
+            "(no note)"
+        } else {
+            r.note.as_str()
+        };
+        let _ = writeln!(out, "{}  {}  {file}\n    {note}", rfc3339(r.at), r.question_id);
+        if let Some(q) = q {
+            // The options as the learner saw them, lettered as on screen, with the choice.
+            for (d, &i) in r.shown_order.iter().enumerate() {
+                let Some(o) = q.options.get(i) else { continue };
+                let letter = (b'A' + (d as u8).min(25)) as char;
+                let mark = if r.chosen.contains(&i) { "chosen" } else { "      " };
+                let key = if o.correct { "key" } else { "   " };
+                let _ = writeln!(out, "    {letter}. [{mark}] [{key}] {}", o.text.trim());
+            }
+        }
     }
     let _ = writeln!(
         out,

@@ -234,7 +234,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 }
                 cli::ExportFormat::Json => {
                     let (pack, store) = (commands::load_pack(g)?, commands::open_store(g)?);
-                    commands::export_json(&store, &pack.exam.code)?
+                    commands::export_json(&store, &pack.exam.code, Some(&pack))?
                 }
                 cli::ExportFormat::Csv => {
                     let (pack, store) = (commands::load_pack(g)?, commands::open_store(g)?);

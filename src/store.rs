@@ -25,6 +25,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_covering_indexes",
         include_str!("../migrations/0003_covering_indexes.sql"),
     ),
+    (
+        "0004_report_context",
+        include_str!("../migrations/0004_report_context.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -120,6 +124,18 @@ pub struct ExamItemRow {
 
 /// (skill, reviewed_at, correct, mode) of one answer.
 pub type SkillAnswer = (String, DateTime<Utc>, bool, String);
+
+/// A question report: the note, and what the learner saw when reporting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRow {
+    pub question_id: String,
+    pub at: DateTime<Utc>,
+    pub note: String,
+    /// Original option indices in the order shown (empty for reports from before schema 4).
+    pub shown_order: Vec<usize>,
+    /// Original indices of the options chosen when reporting.
+    pub chosen: Vec<usize>,
+}
 
 /// One answer of the review log, newest first, as readiness reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -839,23 +855,46 @@ impl Store {
 
     // ----- question reports -----
 
-    pub fn add_report(&self, exam: &str, question_id: &str, note: &str, now: DateTime<Utc>) -> Result<()> {
+    /// Records a report with the option order shown and the options chosen (original indices).
+    pub fn add_report(
+        &self,
+        exam: &str,
+        question_id: &str,
+        note: &str,
+        now: DateTime<Utc>,
+        shown_order: &[usize],
+        chosen: &[usize],
+    ) -> Result<()> {
+        let json = |v: &[usize]| serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string());
         self.conn
             .execute(
-                "INSERT INTO question_reports (exam, question_id, created_at, note) VALUES (?1, ?2, ?3, ?4)",
-                params![exam, question_id, ms(now), note],
+                "INSERT INTO question_reports (exam, question_id, created_at, note, shown_order, chosen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![exam, question_id, ms(now), note, json(shown_order), json(chosen)],
             )
             .map(|_| ())
             .map_err(|e| self.err(e))
     }
 
-    pub fn reports(&self, exam: &str) -> Result<Vec<(String, DateTime<Utc>, String)>> {
+    pub fn reports(&self, exam: &str) -> Result<Vec<ReportRow>> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT question_id, created_at, note FROM question_reports WHERE exam = ?1 ORDER BY id")
+            .prepare_cached(
+                "SELECT question_id, created_at, note, shown_order, chosen FROM question_reports
+                 WHERE exam = ?1 ORDER BY id",
+            )
             .map_err(|e| self.err(e))?;
         let rows = st
-            .query_map([exam], |r| Ok((r.get(0)?, from_ms(r.get(1)?), r.get(2)?)))
+            .query_map([exam], |r| {
+                let list = |s: String| serde_json::from_str::<Vec<usize>>(&s).unwrap_or_default();
+                Ok(ReportRow {
+                    question_id: r.get(0)?,
+                    at: from_ms(r.get(1)?),
+                    note: r.get(2)?,
+                    shown_order: list(r.get(3)?),
+                    chosen: list(r.get(4)?),
+                })
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
     }

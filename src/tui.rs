@@ -299,9 +299,15 @@ impl Shell {
                     app.status = Some("Time is up: the exam was submitted as it stood.".to_string());
                 }
             }
-            Effect::SaveReport { question_id, note } => {
+            Effect::SaveReport {
+                question_id,
+                note,
+                shown_order,
+                chosen,
+            } => {
                 let code = self.code().to_string();
-                self.store.add_report(&code, &question_id, &note, now)?;
+                self.store
+                    .add_report(&code, &question_id, &note, now, &shown_order, &chosen)?;
             }
             Effect::OpenReport { exam_id, from_history } => self.open_report(app, exam_id, from_history)?,
             Effect::OpenHistory => {

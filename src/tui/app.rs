@@ -216,10 +216,13 @@ pub enum Effect {
     },
     OpenHistory,
     OpenStats,
-    /// Record "this question is wrong or unclear" with the learner's note.
+    /// Record "this question is wrong or unclear" with the learner's note, the option order
+    /// shown and the options chosen (original indices).
     SaveReport {
         question_id: String,
         note: String,
+        shown_order: Vec<usize>,
+        chosen: Vec<usize>,
     },
     Quit,
 }
@@ -334,8 +337,13 @@ impl TextInput {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputPurpose {
-    /// The note of a "wrong or unclear" report on this question.
-    Report(String),
+    /// The note of a "wrong or unclear" report on this question, with the option order shown and
+    /// the options chosen (original indices) when `!` was pressed.
+    Report {
+        question_id: String,
+        shown_order: Vec<usize>,
+        chosen: Vec<usize>,
+    },
     /// A search of the bank.
     Search,
 }
@@ -702,11 +710,17 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
                 let purpose = input.purpose.clone();
                 app.input = None;
                 match purpose {
-                    InputPurpose::Report(question_id) => {
+                    InputPurpose::Report {
+                        question_id,
+                        shown_order,
+                        chosen,
+                    } => {
                         app.status = Some("Reported: thank you. `cloudprep reports` lists your reports.".to_string());
                         return vec![Effect::SaveReport {
                             question_id,
                             note: text,
+                            shown_order,
+                            chosen,
                         }];
                     }
                     InputPurpose::Search => {
@@ -725,7 +739,14 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     }
     if action == Action::ReportQuestion {
         if let Some(id) = current_question_id(app) {
-            app.input = Some(TextInput::new(InputPurpose::Report(id)));
+            let (shown_order, chosen) = current_view(app)
+                .map(|v| (v.order.clone(), v.chosen_original()))
+                .unwrap_or_default();
+            app.input = Some(TextInput::new(InputPurpose::Report {
+                question_id: id,
+                shown_order,
+                chosen,
+            }));
         }
         return Vec::new();
     }
@@ -803,13 +824,17 @@ fn search_update(app: &mut App, mut sr: SearchScreen, action: Action, now: DateT
 }
 
 /// The question on screen, if any (study, exam, or an exam item under review).
-pub fn current_question_id(app: &App) -> Option<String> {
+pub fn current_view(app: &App) -> Option<&QuestionView> {
     match &app.screen {
-        Screen::Study(st) => Some(st.current.question.id.clone()),
-        Screen::Exam(ex) => ex.items.get(ex.pos).map(|i| i.view.question.id.clone()),
-        Screen::Report(r) => r.detail.as_ref().map(|(_, v)| v.question.id.clone()),
+        Screen::Study(st) => Some(&st.current),
+        Screen::Exam(ex) => ex.items.get(ex.pos).map(|i| &i.view),
+        Screen::Report(r) => r.detail.as_ref().map(|(_, v)| v),
         _ => None,
     }
+}
+
+pub fn current_question_id(app: &App) -> Option<String> {
+    current_view(app).map(|v| v.question.id.clone())
 }
 
 fn home(app: &mut App, action: Action) -> (Screen, Vec<Effect>) {

@@ -168,7 +168,7 @@ fn text_input(input: &super::app::TextInput, theme: Theme, f: &mut Frame, area: 
     let w = 70u16.min(area.width);
     let inner = w.saturating_sub(4) as usize;
     let (title, mut lines) = match &input.purpose {
-        super::app::InputPurpose::Report(id) => (
+        super::app::InputPurpose::Report { question_id: id, .. } => (
             " Report ",
             vec![
                 Line::styled(format!(" Report a problem with {id}"), theme.title()),

@@ -190,11 +190,14 @@ fn reports_are_listed_and_exported() {
     let db = dir.path().join("r.db");
     {
         let s = cloudprep::store::Store::open(&db).expect("store");
+        // Shown as D, C, B, A; the learner had chosen the option shown as C (original 1).
         s.add_report(
             "TST-C01",
             "logs-retention",
             "Option B is also right",
             chrono::Utc::now(),
+            &[3, 2, 1, 0],
+            &[1],
         )
         .expect("report");
     }
@@ -207,4 +210,27 @@ fn reports_are_listed_and_exported() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let v: serde_json::Value = serde_json::from_str(&stdout(&bin().args(&args).output().expect("runs"))).expect("json");
     assert_eq!(v["reports"][0]["question_id"], "logs-retention");
+    // What the learner saw: the options by their text in the order shown, and the choice.
+    let pack = cloudprep::content::load(
+        &cloudprep::content::ContentSource::Dir(crate::util::fixtures().join("valid")),
+        "TST-C01",
+    )
+    .pack
+    .expect("pack");
+    let q = pack.question("logs-retention").expect("question");
+    let shown: Vec<String> = [3, 2, 1, 0]
+        .iter()
+        .map(|&i| q.options[i].text.trim().to_string())
+        .collect();
+    assert_eq!(v["reports"][0]["options_shown"], serde_json::json!(shown));
+    assert_eq!(v["reports"][0]["chosen"], serde_json::json!([q.options[1].text.trim()]));
+    assert_eq!(v["reports"][0]["shown_order"], serde_json::json!([3, 2, 1, 0]));
+    let args = content_args(&["--db", db.to_str().expect("utf8"), "reports"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = stdout(&bin().args(&args).output().expect("runs"));
+    assert!(out.contains("C. [chosen] "), "{out}");
+    assert!(
+        out.contains("A. [      ] ") && out.contains(q.options[3].text.trim()),
+        "{out}"
+    );
 }

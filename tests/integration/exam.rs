@@ -161,7 +161,7 @@ fn exam_runs_like_the_real_one_and_reports() {
     assert_eq!(st.reviews, 2);
     assert_eq!(st.exams.len(), 1);
     assert!(st.exam_in_progress.is_none());
-    let json = cloudprep::commands::export_json(&sh.store, "TST-C01").expect("export");
+    let json = cloudprep::commands::export_json(&sh.store, "TST-C01", Some(&sh.pack)).expect("export");
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(v["reviews"][0]["mode"], "exam");
     assert_eq!(v["exams"][0]["items"].as_array().expect("items").len(), 10);

@@ -630,6 +630,12 @@ fn every_schema_version_has_a_fixture_that_opens_with_its_rows_intact() {
             2 => check_v1_rows(&store, &db, "v2"),
             // Version 3 only changes two indexes: the same rows, read through them.
             3 => check_v1_rows(&store, &db, "v3"),
+            // Version 4 adds the report's option order and choice: empty for old reports.
+            4 => {
+                check_v1_rows(&store, &db, "v4");
+                let r = store.reports(EXAM).expect("reports");
+                assert!(r[0].shown_order.is_empty() && r[0].chosen.is_empty());
+            }
             // A new fixture comes with its own checks.
             v => panic!("no row checks for the v{v} fixture yet"),
         }
@@ -688,7 +694,7 @@ fn check_v1_rows(store: &Store, db: &Path, tag: &str) {
 
     let reports = store.reports(EXAM).expect("reports");
     assert_eq!(reports.len(), 1);
-    assert_eq!(reports[0].2, "Option C looks right too — \"ap-southeast-2\" ✓");
+    assert_eq!(reports[0].note, "Option C looks right too — \"ap-southeast-2\" ✓");
 
     // The binary reads it...
     let o = bin().args(["--db", arg(db), "stats", "--json"]).output().expect("runs");

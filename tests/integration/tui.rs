@@ -346,6 +346,10 @@ fn a_click_on_an_option_toggles_it() {
 #[test]
 fn report_a_question_with_a_note() {
     let mut a = studying(&["alarm-basic"]);
+    // Choose an option first: the report keeps the order shown and the choice.
+    app::update(&mut a, Action::Toggle(1), t0());
+    let shown = current(&a).order.clone();
+    let chosen = vec![shown[1]];
     app::update(&mut a, Action::ReportQuestion, t0());
     for c in "B too".chars() {
         app::update(&mut a, Action::Char(c), t0());
@@ -356,7 +360,9 @@ fn report_a_question_with_a_note() {
         eff,
         vec![Effect::SaveReport {
             question_id: "alarm-basic".into(),
-            note: "B to".into()
+            note: "B to".into(),
+            shown_order: shown,
+            chosen,
         }]
     );
     assert!(a.input.is_none());
