@@ -392,6 +392,7 @@ impl Shell {
             .collect();
         Ok(stats::StatsScreen {
             page: 0,
+            scroll: 0,
             code: code.clone(),
             passing_score: fmt.passing_score,
             score_min: fmt.score_min,

@@ -25,6 +25,9 @@ pub const FORECAST_DAYS: usize = 30;
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatsScreen {
     pub page: usize,
+    /// Lines scrolled down within the page (the task list of the mastery page is the one that
+    /// can overflow a small terminal).
+    pub scroll: u16,
     pub code: String,
     pub passing_score: u32,
     pub score_min: u32,
@@ -52,9 +55,23 @@ pub struct StatsScreen {
 pub fn stats_update(mut s: StatsScreen, action: Action) -> (Screen, Vec<Effect>) {
     match action {
         Action::Back => return (Screen::Home, vec![Effect::RefreshDashboard]),
-        Action::Right | Action::Next | Action::Down | Action::Enter => s.page = (s.page + 1) % PAGES.len(),
-        Action::Left | Action::Prev | Action::Up => s.page = (s.page + PAGES.len() - 1) % PAGES.len(),
-        Action::Toggle(k) if k < PAGES.len() => s.page = k,
+        Action::Right | Action::Next | Action::Enter => {
+            s.page = (s.page + 1) % PAGES.len();
+            s.scroll = 0;
+        }
+        Action::Left | Action::Prev => {
+            s.page = (s.page + PAGES.len() - 1) % PAGES.len();
+            s.scroll = 0;
+        }
+        Action::Toggle(k) if k < PAGES.len() => {
+            s.page = k;
+            s.scroll = 0;
+        }
+        // Up and down scroll what does not fit (the view clamps it to the content).
+        Action::Down | Action::ScrollDown => s.scroll = s.scroll.saturating_add(1),
+        Action::PageDown => s.scroll = s.scroll.saturating_add(10),
+        Action::Up | Action::ScrollUp => s.scroll = s.scroll.saturating_sub(1),
+        Action::PageUp => s.scroll = s.scroll.saturating_sub(10),
         _ => {}
     }
     (Screen::Stats(Box::new(s)), vec![])
@@ -75,7 +92,7 @@ pub fn title(s: &StatsScreen) -> String {
     format!(" Stats · {} · {}", s.code, tabs.join("  "))
 }
 
-pub const FOOTER: &str = "←→ or 1-4 page · q back · ? help";
+pub const FOOTER: &str = "←→ or 1-4 page · ↑↓ scroll · q back · ? help";
 
 pub fn render(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
     match s.page {
@@ -291,8 +308,23 @@ fn mastery_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
             Span::raw(format!(" {:>4}%", crate::model::percent(*m))),
         ]));
     }
+    // The header stays; the rows scroll when the terminal is too short for all of them.
+    let visible = t_area.height.saturating_sub(3) as usize;
+    let rows = lines.len() - 1;
+    let max = rows.saturating_sub(visible) as u16;
+    let scroll = s.scroll.min(max);
+    let header = lines.remove(0);
+    let mut shown = vec![header];
+    shown.extend(lines.into_iter().skip(scroll as usize).take(visible));
+    let more = match (scroll > 0, scroll < max) {
+        (true, true) => " · ↑↓ more",
+        (false, true) => " · ↓ more",
+        (true, false) => " · ↑ more",
+        (false, false) => "",
+    };
     f.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Mastery by task (share = its part of the exam) ")),
+        Paragraph::new(shown)
+            .block(Block::bordered().title(format!(" Mastery by task (share = its part of the exam){more} "))),
         t_area,
     );
 }

@@ -866,6 +866,7 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
         Screen::Stats(_) => &[
             ("← →", "previous / next page"),
             ("1-4", "go to a page"),
+            ("↑↓ PgUp PgDn", "scroll what does not fit"),
             ("q Esc", "back"),
         ],
         Screen::Search(_) => &[

@@ -121,6 +121,7 @@ fn sample_stats() -> StatsScreen {
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
     StatsScreen {
         page: 0,
+        scroll: 0,
         code: "SOA-C03".into(),
         passing_score: 720,
         score_min: 100,
@@ -385,4 +386,31 @@ fn mastery_is_rounded_the_same_way_everywhere() {
             "{row} vs {m}"
         );
     }
+}
+
+/// At 80×24 the mastery page cannot show all 13 tasks: the list scrolls, and says so.
+#[test]
+fn the_mastery_page_scrolls_when_the_tasks_do_not_fit() {
+    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    let mut a = App::new(std::rc::Rc::new(pack), 1, false);
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date");
+    let mut s = sample_stats();
+    s.page = 1;
+    a.screen = Screen::Stats(Box::new(s));
+    let text = |a: &App| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        t.draw(|f| view::render_at(a, f, now)).expect("draw");
+        format!("{:?}", t.backend())
+    };
+    let first = text(&a);
+    assert!(!first.contains("Task number 13") && first.contains("↓ more"), "{first}");
+    for _ in 0..20 {
+        cloudprep::tui::app::update(&mut a, cloudprep::tui::app::Action::Down, now);
+    }
+    let last = text(&a);
+    assert!(last.contains("Task number 13") && last.contains("↑ more"), "{last}");
+    assert!(
+        matches!(&a.screen, Screen::Stats(s) if s.page == 1),
+        "scrolling stays on the page"
+    );
 }
