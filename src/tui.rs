@@ -854,6 +854,7 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
         _ => shell.dashboard(now)?,
     };
     app.exit_on_home = !matches!(start, Start::Home);
+    app.dash_at = Some(now);
     let first = match start {
         Start::Home => vec![],
         Start::Practice(filter, count) => vec![Effect::StartPractice { filter, count }],

@@ -12,6 +12,9 @@ use crate::model::{Kind, Mode, Pack, Question};
 use crate::session::{self, Filter};
 use crate::srs::{Card, Rating};
 
+/// Seconds between refreshes of home's dashboard while it is on screen.
+pub const DASHBOARD_REFRESH_SECS: i64 = 60;
+
 /// What the home screen shows; filled by the shell from the store.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dashboard {
@@ -538,6 +541,9 @@ pub struct App {
     /// Opened straight on a screen from the command line (`cloudprep history`, `exam`, …):
     /// `q`/`Esc` that would go back to home go back to the shell instead.
     pub exit_on_home: bool,
+    /// When home's dashboard was last asked for: it is refreshed every minute while home is on
+    /// screen, so that "Due now" follows the clock.
+    pub dash_at: Option<DateTime<Utc>>,
 }
 
 impl App {
@@ -559,6 +565,7 @@ impl App {
             input: None,
             key_overrides: Vec::new(),
             exit_on_home: false,
+            dash_at: None,
         }
     }
 
@@ -669,7 +676,18 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     let escaped = action == Action::Escape;
     let action = if escaped { Action::Back } else { action };
     if action == Action::Tick {
-        // Only the exam clock moves on its own.
+        // Home's counts follow the clock: a refresh a minute.
+        if matches!(app.screen, Screen::Home)
+            && !app.help
+            && app.input.is_none()
+            && app
+                .dash_at
+                .is_none_or(|t| now - t >= chrono::Duration::seconds(DASHBOARD_REFRESH_SECS))
+        {
+            app.dash_at = Some(now);
+            return vec![Effect::RefreshDashboard];
+        }
+        // Otherwise only the exam clock moves on its own.
         if let Screen::Exam(_) = &app.screen {
             let Screen::Exam(ex) = std::mem::replace(&mut app.screen, Screen::Home) else {
                 return Vec::new();

@@ -719,25 +719,32 @@ pub fn question(v: &QuestionView, theme: Theme, f: &mut Frame, body: Rect) {
     let lines = question_lines(v, theme, area.width);
     let scroll = effective_scroll(lines.len(), area.height, v.scroll);
     let more_below = lines.len() > scroll as usize + area.height as usize;
+    // With more below, the last row is the "↓ more" marker's own: it never covers text.
+    let text_area = if more_below && area.height > 1 {
+        Rect {
+            height: area.height - 1,
+            ..area
+        }
+    } else {
+        area
+    };
     let visible: Vec<(u16, &BodyLine)> = lines
         .iter()
         .skip(scroll as usize)
-        .take(area.height as usize)
+        .take(text_area.height as usize)
         .enumerate()
-        .map(|(i, l)| (area.y + i as u16, l))
+        .map(|(i, l)| (text_area.y + i as u16, l))
         .collect();
     let linked = if theme.hyperlinks { visible } else { Vec::new() };
     let text: Vec<Line> = lines.iter().map(|b| b.line.clone()).collect();
-    f.render_widget(Paragraph::new(Text::from(text)).scroll((scroll, 0)), area);
-    hyperlink_rows(f.buffer_mut(), area, &linked);
-    if more_below && area.height > 0 {
+    f.render_widget(Paragraph::new(Text::from(text)).scroll((scroll, 0)), text_area);
+    hyperlink_rows(f.buffer_mut(), text_area, &linked);
+    if more_below && area.height > 1 {
         let r = Rect {
-            x: area.x + area.width.saturating_sub(10),
             y: area.y + area.height - 1,
-            width: 10.min(area.width),
             height: 1,
+            ..area
         };
-        f.render_widget(Clear, r);
         f.render_widget(
             Paragraph::new(Line::styled("↓ more", theme.accent())).alignment(Alignment::Right),
             r,

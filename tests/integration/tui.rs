@@ -572,3 +572,37 @@ fn text_boxes_take_the_usual_line_editing() {
         "the cursor is drawn where it is: {screen}"
     );
 }
+
+/// The "↓ more" marker has a row of its own: it never covers the end of a line of text.
+#[test]
+fn the_more_marker_never_covers_text() {
+    let mut a = studying(&["alarm-basic"]);
+    let wrong = (correct_display(&a) + 1) % 4;
+    app::update(&mut a, Action::Toggle(wrong), t0());
+    app::update(&mut a, Action::Enter, t0());
+    let mut seen = 0;
+    for _ in 0..40 {
+        let text = screen_text(&draw(&a, 80, 24));
+        if let Some(row) = text.lines().find(|l| l.contains("↓ more")) {
+            assert_eq!(row.trim(), "↓ more", "{text}");
+            seen += 1;
+        }
+        app::update(&mut a, Action::Down, t0());
+    }
+    assert!(seen > 3, "the feedback is longer than the screen");
+}
+
+/// Home's "Due now" follows the clock: a tick asks for a fresh dashboard once a minute.
+#[test]
+fn home_refreshes_its_counts_every_minute() {
+    let mut a = app_with_dash();
+    a.dash_at = Some(t0());
+    assert!(app::update(&mut a, Action::Tick, t0() + chrono::Duration::seconds(30)).is_empty());
+    let eff = app::update(&mut a, Action::Tick, t0() + chrono::Duration::seconds(61));
+    assert_eq!(eff, vec![Effect::RefreshDashboard]);
+    assert!(app::update(&mut a, Action::Tick, t0() + chrono::Duration::seconds(90)).is_empty());
+    // Not while another screen is up.
+    let mut s = studying(&["alarm-basic"]);
+    s.dash_at = Some(t0());
+    assert!(app::update(&mut s, Action::Tick, t0() + chrono::Duration::minutes(5)).is_empty());
+}
