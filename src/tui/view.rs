@@ -818,19 +818,18 @@ fn notice(n: &Notice, theme: Theme, f: &mut Frame, area: Rect) {
 }
 
 fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
+    // Home's menu keys come from the same place as the keys the app acts on and the footer
+    // (`App::menu_key`, after the config's [keys]).
+    let menu_keys: Vec<(String, &str)> = MENU
+        .iter()
+        .filter(|m| **m != super::app::MenuItem::Quit)
+        .map(|m| (app.menu_key(*m).to_string(), m.label()))
+        .collect();
+    let mut home: Vec<(&str, &str)> = vec![("↑↓ j k", "move in the menu"), ("Enter", "open the highlighted entry")];
+    home.extend(menu_keys.iter().map(|(k, l)| (k.as_str(), *l)));
+    home.extend([("/", "search the bank"), ("q", "quit")]);
     let screen_keys: &[(&str, &str)] = match &app.screen {
-        Screen::Home => &[
-            ("↑↓ j k", "move in the menu"),
-            ("Enter", "open the highlighted entry"),
-            ("r", "review due cards"),
-            ("p", "practice (domain → task → skill)"),
-            ("w", "weak-area drill"),
-            ("e", "mock exam"),
-            ("h", "history of mock exams"),
-            ("s", "stats"),
-            ("/", "search the bank"),
-            ("q Esc", "quit"),
-        ],
+        Screen::Home => &home,
         Screen::Picker(_) => &[("↑↓ j k", "move"), ("Enter", "choose / start"), ("q Esc", "back")],
         Screen::Study(_) => &[
             ("!", "report a problem with this question"),
@@ -852,14 +851,14 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             ("p ←", "previous item"),
             ("m", "mark / unmark for review"),
             ("g", "review grid (Enter jumps to an item)"),
-            ("S", "submit (asks to confirm)"),
+            ("S", "submit (asks; y confirms)"),
             ("PgUp PgDn", "scroll a long item"),
             ("q Esc", "pause and leave (resume later)"),
         ],
         Screen::ExamIntro(_) => &[("Enter", "start the exam"), ("Esc", "back")],
         Screen::ResumePrompt(_) => &[
             ("y Enter", "resume"),
-            ("d", "discard it, start a new one"),
+            ("d", "discard it and start a new one (asks first)"),
             ("Esc", "back"),
         ],
         Screen::Report(_) => &[

@@ -398,6 +398,16 @@ fn home_keys_follow_the_config_overrides() {
     assert_eq!(map_key(&a, k('r')), None);
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("v  Review due cards"), "{text}");
+    // The footer and the help say the same key (issue 14).
+    let footer = text.lines().rev().find(|l| !l.trim().is_empty()).expect("footer");
+    assert!(
+        footer.contains(" v p w e h s ") && !footer.contains(" r p "),
+        "{footer}"
+    );
+    app::update(&mut a, Action::Help, t0());
+    let help = screen_text(&draw(&a, 80, 24));
+    assert!(help.contains("  v          Review due cards"), "{help}");
+    assert!(!help.contains("  r          "), "{help}");
 }
 
 /// Scrolls the feedback of a wrong answer to `alarm-basic` to its end and draws it.
