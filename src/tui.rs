@@ -191,7 +191,8 @@ impl Shell {
                     }
                     app.show_notice("Review", lines, true);
                 } else {
-                    app.start_study(Mode::Review, "due, then new".to_string(), queue, now);
+                    let new_ids = queue.iter().filter(|id| !seen.contains(*id)).cloned().collect();
+                    app.start_review(queue, new_ids, now);
                 }
             }
             Effect::StartPractice { filter, count } => {

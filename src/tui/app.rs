@@ -418,6 +418,30 @@ pub struct Saved {
     pub next_due: DateTime<Utc>,
 }
 
+impl Study {
+    /// What is left of a review session: (new, learning, due) cards, the one on screen
+    /// included while it is unanswered.
+    pub fn left(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        let mut add = |id: &str, learning: bool| {
+            if learning {
+                counts.1 += 1;
+            } else if self.new_ids.contains(id) {
+                counts.0 += 1;
+            } else {
+                counts.2 += 1;
+            }
+        };
+        if self.current.outcome.is_none() {
+            add(&self.current.question.id, false);
+        }
+        for i in &self.queue {
+            add(&i.question_id, i.not_before.is_some());
+        }
+        counts
+    }
+}
+
 impl QuestionView {
     pub fn new(question: Question, order: Vec<usize>, now: DateTime<Utc>) -> QuestionView {
         QuestionView {
@@ -465,6 +489,9 @@ pub struct Study {
     pub mode: Mode,
     pub title: String,
     pub queue: Vec<QueueItem>,
+    /// In review: the questions of the session that are new cards (the header counts new,
+    /// learning and due cards apart, as Anki does).
+    pub new_ids: std::collections::HashSet<String>,
     pub answered: usize,
     pub correct: usize,
     pub planned: usize,
@@ -605,11 +632,20 @@ impl App {
             mode,
             title,
             queue: items,
+            new_ids: std::collections::HashSet::new(),
             answered: 0,
             correct: 0,
             planned,
             current,
         }));
+    }
+
+    /// Starts a review session; `new_ids` are the queue's new cards.
+    pub fn start_review(&mut self, queue: Vec<String>, new_ids: std::collections::HashSet<String>, now: DateTime<Utc>) {
+        self.start_study(Mode::Review, "due, then new".to_string(), queue, now);
+        if let Screen::Study(st) = &mut self.screen {
+            st.new_ids = new_ids;
+        }
     }
 
     fn view_for(&mut self, id: &str, now: DateTime<Utc>) -> Option<QuestionView> {

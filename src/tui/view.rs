@@ -234,6 +234,15 @@ fn search_results(app: &App, sr: &super::app::SearchScreen, theme: Theme, f: &mu
 fn study_title(st: &Study) -> String {
     let q = &st.current.question;
     let n = (st.answered + usize::from(st.current.outcome.is_none())).min(st.planned.max(1));
+    // Review counts what is left as Anki does, new, learning and due apart, instead of a total
+    // that grows as cards come back.
+    if st.mode == crate::model::Mode::Review {
+        let (new, learning, due) = st.left();
+        return format!(
+            " Review · {new} new · {learning} learning · {due} due · skill {} · difficulty {}",
+            q.skill, q.difficulty
+        );
+    }
     // Progress first, the (clippable) session name last, the skill id once.
     let name = st
         .title

@@ -616,3 +616,22 @@ fn home_refreshes_its_counts_every_minute() {
     s.dash_at = Some(t0());
     assert!(app::update(&mut s, Action::Tick, t0() + chrono::Duration::minutes(5)).is_empty());
 }
+
+/// The review header counts new, learning and due cards apart, as Anki does (issue 14).
+#[test]
+fn the_review_header_counts_new_learning_and_due_apart() {
+    let mut a = app_with_dash();
+    let new: std::collections::HashSet<String> = ["logs-retention".to_string()].into();
+    a.start_review(vec!["alarm-basic".into(), "logs-retention".into()], new, t0());
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("Review · 1 new · 0 learning · 1 due"), "{text}");
+    // A lapse: the card goes to its learning step, and the header says so.
+    let wrong = (correct_display(&a) + 1) % 4;
+    app::update(&mut a, Action::Toggle(wrong), t0());
+    app::update(&mut a, Action::Enter, t0());
+    let before = Card::new("alarm-basic", t0());
+    let after = Scheduler::default_params().answer(&before, Rating::Again, t0());
+    a.answer_saved(1, t0(), before, &after);
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("Review · 1 new · 1 learning · 0 due"), "{text}");
+}
