@@ -373,12 +373,11 @@ fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
                     if p.on_track { "on track" } else { "behind" }
                 ),
             ));
-            let mock = p
-                .mock_days
-                .first()
-                .map(|m| format!(" · mock {}", m.format("%a %-d %b")))
-                .unwrap_or_default();
-            lines.push(row("Plan a day", format!("{} new{mock}", p.new_per_day)));
+            lines.push(row("New a day", p.new_per_day.to_string()));
+            lines.push(row("Reviews a day", format!("about {}", p.reviews_per_day)));
+            if let Some(m) = p.mock_days.first() {
+                lines.push(row("Next mock", m.format("%a %-d %b").to_string()));
+            }
         } else {
             lines.push(row("Exam date", format!("{} (passed)", p.exam_date)));
         }

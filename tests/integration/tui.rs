@@ -635,3 +635,24 @@ fn the_review_header_counts_new_learning_and_due_apart() {
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("Review · 1 new · 1 learning · 0 due"), "{text}");
 }
+
+/// With an exam date, home shows the plan: days left, on track or behind, new questions and
+/// reviews a day, and the next mock-exam day.
+#[test]
+fn home_shows_the_plan_to_the_exam_date() {
+    let mut a = app_with_dash();
+    let d = |s: &str| cloudprep::plan::parse_date(s).expect("date");
+    a.dash.plan = Some(cloudprep::plan::plan(&cloudprep::plan::PlanInput {
+        exam_date: d("2027-01-20"),
+        today: d("2026-12-06"),
+        unseen: 600,
+        due_forecast: vec![14; 7],
+        new_last_7_days: [0; 7],
+        set_on: None,
+    }));
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("Exam in        45 days · behind"), "{text}");
+    assert!(text.contains("New a day      16"), "{text}");
+    assert!(text.contains("Reviews a day  about 14"), "{text}");
+    assert!(text.contains("Next mock      Sun 13 Dec"), "{text}");
+}
