@@ -167,6 +167,20 @@ impl Shell {
         match effect {
             Effect::Quit => app.quit = true,
             Effect::RefreshDashboard => app.dash = self.dashboard(now)?,
+            Effect::ReviewMoreDue => {
+                let code = self.code().to_string();
+                let due = self.store.due_cards(&code, now, 10_000)?;
+                let seen: HashSet<String> = self.store.seen_ids(&code)?.into_iter().collect();
+                let queue = session::review_queue(&self.pack, &due, &seen, 0, &mut app.rng);
+                if !queue.is_empty() {
+                    let n = queue.len();
+                    app.start_review(queue, HashSet::new(), now);
+                    app.status = Some(format!(
+                        "{n} more card{} came due while you studied: carrying on.",
+                        if n == 1 { "" } else { "s" }
+                    ));
+                }
+            }
             Effect::StartReview => {
                 let code = self.code().to_string();
                 let due = self.store.due_cards(&code, now, 10_000)?;

@@ -158,6 +158,8 @@ pub enum Action {
 pub enum Effect {
     RefreshDashboard,
     StartReview,
+    /// A review session ran out of cards: cards that came due while it ran continue it.
+    ReviewMoreDue,
     StartPractice {
         filter: Filter,
         count: usize,
@@ -236,6 +238,7 @@ impl Effect {
         matches!(
             self,
             Effect::StartReview
+                | Effect::ReviewMoreDue
                 | Effect::StartPractice { .. }
                 | Effect::StartDrill { .. }
                 | Effect::OpenExam(_)
@@ -1158,6 +1161,13 @@ fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Scre
                     .and_then(|o| o.saved.as_ref())
                     .map(|s| s.next_due)
             });
+            // A review ends only when nothing is due: the shell looks for cards that came due
+            // while the session ran and continues with them.
+            let more = if st.mode == Mode::Review {
+                vec![Effect::ReviewMoreDue]
+            } else {
+                vec![]
+            };
             (
                 Screen::Summary(Summary {
                     mode: st.mode,
@@ -1165,7 +1175,7 @@ fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Scre
                     correct: st.correct,
                     next_due,
                 }),
-                vec![],
+                more,
             )
         }
     }

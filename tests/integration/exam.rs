@@ -489,3 +489,50 @@ fn exam_keys_take_capitals_and_only_y_submits() {
     step(&mut sh, &mut a, Action::Yes, t0());
     assert!(matches!(a.screen, Screen::Report(_)), "{:?}", a.screen);
 }
+
+/// A review session does not end while a card is due: cards that came due while it ran
+/// continue it (issue 14).
+#[test]
+fn a_review_carries_on_with_cards_that_came_due_meanwhile() {
+    use cloudprep::srs::{Card, Rating};
+    use cloudprep::store::ReviewRow;
+    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
+    let mut store = Store::open_in_memory().expect("store");
+    // alarm-basic was answered yesterday and comes due two minutes into today's session.
+    let mut card = Card::new("alarm-basic", t0() - Duration::days(1));
+    card = Scheduler::default_params().answer(&card, Rating::Good, t0() - Duration::days(1));
+    card.due = t0() + Duration::minutes(2);
+    let row = ReviewRow {
+        question_id: "alarm-basic".into(),
+        skill: "1.1.1".into(),
+        difficulty: 1,
+        reviewed_at: t0() - Duration::days(1),
+        rating: Rating::Good,
+        correct: true,
+        mode: "review".into(),
+        elapsed_ms: 1000,
+        chosen: vec![0],
+        exam_id: None,
+    };
+    store.record_answer("TST-C01", &row, &card).expect("save");
+    let mut sh = shell(store, l.pack.expect("pack"));
+    sh.settings.new_per_day = 1;
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    sh.apply(&mut a, Effect::StartReview, t0()).expect("review");
+    let Screen::Study(st) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_ne!(st.current.question.id, "alarm-basic", "not due yet: one new card first");
+    step(&mut sh, &mut a, Action::Toggle(0), t0() + Duration::minutes(3));
+    step(&mut sh, &mut a, Action::Enter, t0() + Duration::minutes(3));
+    step(&mut sh, &mut a, Action::Enter, t0() + Duration::minutes(3));
+    let Screen::Study(st) = &a.screen else {
+        panic!("the session ended while alarm-basic was due: {:?}", a.screen)
+    };
+    assert_eq!(st.current.question.id, "alarm-basic");
+    assert!(
+        a.status.as_deref().is_some_and(|s| s.contains("came due")),
+        "{:?}",
+        a.status
+    );
+}
