@@ -212,8 +212,18 @@ pub fn report(r: &ReportScreen, theme: Theme, f: &mut Frame, body: Rect) {
         return;
     }
     let rep = &r.report;
-    let n_domains = rep.domains.len() as u16;
-    let [summary, list] = Layout::vertical([Constraint::Length(6 + n_domains), Constraint::Min(3)]).areas(body);
+    // Long lines are wrapped here, with their continuation indented, so that the summary's
+    // height is known and nothing is pushed out of it.
+    let width = body.width.saturating_sub(1).max(20) as usize;
+    let wrapped = |text: String, style: ratatui::style::Style| -> Vec<Line<'static>> {
+        let opts = textwrap::Options::new(width)
+            .initial_indent(" ")
+            .subsequent_indent("   ");
+        textwrap::wrap(text.trim_start(), opts)
+            .into_iter()
+            .map(|l| Line::styled(l.into_owned(), style))
+            .collect()
+    };
     let verdict = if rep.passed {
         Span::styled(" PASS ", theme.good())
     } else {
@@ -223,30 +233,29 @@ pub fn report(r: &ReportScreen, theme: Theme, f: &mut Frame, body: Rect) {
         Some(l) => format!(" of {}", mock::format_elapsed(l)),
         None => " (untimed)".to_string(),
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(
-                format!(" Scaled score {} / {}", rep.scaled_score, r.score_max),
-                theme.title(),
-            ),
-            verdict,
-            Span::raw(format!("(pass at {})", r.passing_score)),
-        ]),
-        Line::raw({
-            let scored: Vec<_> = r.items.iter().filter(|i| i.scored).collect();
-            let unanswered = scored.iter().filter(|i| i.chosen.is_empty()).count();
-            let wrong = scored.iter().filter(|i| !i.correct && !i.chosen.is_empty()).count();
-            format!(
-                " Scored items: {}/{} right, {wrong} wrong, {unanswered} not answered · time used {}{limit}{}",
-                rep.raw_correct,
-                rep.scored_total,
-                mock::format_elapsed(r.elapsed_ms),
-                if r.timed_out { " · submitted at 0:00" } else { "" }
-            )
-        }),
-        Line::styled(format!(" {ESTIMATE_NOTE}"), theme.dim()),
-        Line::raw(""),
-    ];
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!(" Scaled score {} / {}", rep.scaled_score, r.score_max),
+            theme.title(),
+        ),
+        verdict,
+        Span::raw(format!("(pass at {})", r.passing_score)),
+    ])];
+    let scored: Vec<_> = r.items.iter().filter(|i| i.scored).collect();
+    let unanswered = scored.iter().filter(|i| i.chosen.is_empty()).count();
+    let wrong = scored.iter().filter(|i| !i.correct && !i.chosen.is_empty()).count();
+    lines.extend(wrapped(
+        format!(
+            "Scored items: {}/{} right, {wrong} wrong, {unanswered} not answered · time used {}{limit}{}",
+            rep.raw_correct,
+            rep.scored_total,
+            mock::format_elapsed(r.elapsed_ms),
+            if r.timed_out { " · submitted at 0:00" } else { "" }
+        ),
+        ratatui::style::Style::new(),
+    ));
+    lines.extend(wrapped(ESTIMATE_NOTE.to_string(), theme.dim()));
+    lines.push(Line::raw(""));
     for d in &rep.domains {
         let style = if d.meets { theme.good() } else { theme.bad() };
         lines.push(Line::from(vec![
@@ -261,11 +270,9 @@ pub fn report(r: &ReportScreen, theme: Theme, f: &mut Frame, body: Rect) {
         .filter(|i| !i.scored)
         .map(|i| (i.position + 1).to_string())
         .collect();
-    lines.push(Line::styled(
-        format!(" Unscored items: {}", unscored.join(", ")),
-        theme.dim(),
-    ));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), summary);
+    lines.extend(wrapped(format!("Unscored items: {}", unscored.join(", ")), theme.dim()));
+    let [summary, list] = Layout::vertical([Constraint::Length(lines.len() as u16), Constraint::Min(3)]).areas(body);
+    f.render_widget(Paragraph::new(lines), summary);
 
     let vis = r.visible();
     let filters = [
