@@ -206,3 +206,35 @@ fn every_visible_flag_has_help_for_a_user() {
     }
     assert!(missing.is_empty(), "{missing:#?}");
 }
+
+/// Every command that reads settings checks the config file the same way (issue 14): `stats`
+/// rejects an unknown key as `config` does.
+#[test]
+fn a_bad_config_file_is_reported_by_every_command_that_reads_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "new_cards_per_dya = 5\n").expect("write");
+    let db = dir.path().join("c.db");
+    for cmd in [
+        ["config"].as_slice(),
+        ["stats"].as_slice(),
+        ["stats", "--json"].as_slice(),
+        ["plan"].as_slice(),
+    ] {
+        let mut args = vec![
+            "--config",
+            cfg.to_str().expect("utf8"),
+            "--db",
+            db.to_str().expect("utf8"),
+        ];
+        args.extend(cmd);
+        let o = run(&args);
+        assert_no_panic(&o);
+        assert_eq!(o.status.code(), Some(1), "{cmd:?}: {}", stdout(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("bad.toml") && err.contains("new_cards_per_dya"),
+            "{cmd:?}: {err}"
+        );
+    }
+}
