@@ -194,7 +194,7 @@ impl Shell {
                     let next = self.store.next_due(&code, now)?;
                     let mut lines = vec!["Nothing is due for review right now.".to_string()];
                     match next {
-                        Some(t) => lines.push(format!("The next card is due {}.", view::local_time(t))),
+                        Some(t) => lines.push(format!("The next card is due {}.", view::relative_time(t, now))),
                         None => lines.push("No card is scheduled yet.".to_string()),
                     }
                     if new_limit == 0 {
