@@ -903,6 +903,37 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
         .map(|ms| std::time::Instant::now() + StdDuration::from_millis(ms));
+    // A last resort for a terminal that went away: crossterm 0.29 can spin inside its own
+    // `poll` on the end-of-file of a hung-up terminal (a race the waits below narrow but cannot
+    // close), and then the loop never sees the SIGHUP. If the loop has not left a second after
+    // SIGHUP or SIGTERM, this thread ends the process: the terminal is gone, and every answer is
+    // already committed (each save is its own transaction).
+    let left = Arc::new(AtomicBool::new(false));
+    {
+        let (stop, left) = (Arc::clone(&stop), Arc::clone(&left));
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                if left.load(Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(StdDuration::from_millis(100));
+            }
+            std::thread::sleep(StdDuration::from_secs(1));
+            if !left.load(Ordering::Relaxed) {
+                let _ = crossterm::terminal::disable_raw_mode();
+                std::process::exit(0);
+            }
+        });
+    }
+    struct Left(Arc<AtomicBool>);
+    impl Drop for Left {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+    let _left = Left(Arc::clone(&left));
+    // crossterm may still hold events it read from the terminal in one go (see below).
+    let mut buffered = false;
     while !app.quit {
         if panic_at.is_some_and(|t| std::time::Instant::now() >= t) {
             panic!("deliberate panic (CLOUDPREP_DEV_PANIC_AFTER_MS) to test that the terminal is restored");
@@ -915,9 +946,10 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
             break;
         }
         terminal.draw(|f| view::render_at(&app, f, Utc::now()))?;
-        // crossterm may already hold events it read from the terminal in one go (a paste, a
-        // burst of wheel events): those come first, without waiting on the terminal.
-        if !event::poll(StdDuration::ZERO)? {
+        // crossterm spins on end-of-file inside its own `poll` once the terminal hangs up, so
+        // it is asked only after our own wait on the terminal says there is input (and no
+        // hang-up), or right after a read, when it may still hold events it read in one go.
+        if !buffered {
             let waited = wait_for_tty(StdDuration::from_millis(250));
             if waited == TtyWait::HungUp {
                 stop.store(true, Ordering::Relaxed);
@@ -929,18 +961,19 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
             } else {
                 StdDuration::ZERO
             };
-            if !event::poll(crossterm_wait)? {
+            if waited == TtyWait::Nothing || !event::poll(crossterm_wait)? {
                 let now = Utc::now();
                 let effects = app::update(&mut app, app::Action::Tick, now);
                 shell.apply_all(&mut app, effects, now);
                 continue;
             }
         }
+        buffered = false;
         let size = terminal.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
         // Every pending event is handled before the next frame is drawn (at most a screenful of
         // work per frame, so that a flood cannot starve the screen).
-        for _ in 0..1024 {
+        for n in 0..1024 {
             let action = match event::read()? {
                 Event::Key(k) => keys::map_key_sized(&app, k, area),
                 Event::Mouse(m) => keys::map_mouse(&app, area, m),
@@ -952,9 +985,18 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
                 let effects = app::update(&mut app, a, now);
                 shell.apply_all(&mut app, effects, now);
             }
-            if app.quit || !event::poll(StdDuration::ZERO)? {
+            if app.quit {
                 break;
             }
+            if wait_for_tty(StdDuration::ZERO) == TtyWait::HungUp {
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
+            if !event::poll(StdDuration::ZERO)? {
+                break;
+            }
+            // Still events after a screenful of work: draw, then carry on with them.
+            buffered = n == 1023;
         }
     }
     Ok(0)
