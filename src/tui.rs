@@ -241,7 +241,13 @@ impl Shell {
                     exam_id: None,
                 };
                 let id = self.store.record_answer(&code, &row, &after)?;
+                use crate::srs::Rating;
+                let previews = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy]
+                    .iter()
+                    .map(|&r| self.sched.answer(&before, r, rec.at).due)
+                    .collect();
                 app.answer_saved(id, rec.at, before, &after);
+                app.rating_previews(previews);
             }
             Effect::Rerate {
                 review_id,

@@ -419,6 +419,9 @@ pub struct Saved {
     pub at: DateTime<Utc>,
     pub card_before: Card,
     pub next_due: DateTime<Utc>,
+    /// When the card would next be due for each rating, Again to Easy (from the scheduler),
+    /// shown on the rating keys as Anki does.
+    pub previews: Vec<DateTime<Utc>>,
 }
 
 impl Study {
@@ -668,8 +671,18 @@ impl App {
                 at,
                 card_before,
                 next_due: card_after.due,
+                previews: Vec::new(),
             });
             requeue(st, card_after);
+        }
+    }
+
+    /// The shell worked out when each rating (Again to Easy) would bring the card back.
+    pub fn rating_previews(&mut self, previews: Vec<DateTime<Utc>>) {
+        if let Screen::Study(st) = &mut self.screen
+            && let Some(s) = st.current.outcome.as_mut().and_then(|o| o.saved.as_mut())
+        {
+            s.previews = previews;
         }
     }
 

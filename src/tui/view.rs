@@ -272,7 +272,20 @@ pub fn footer_keys(app: &App) -> String {
         Screen::Picker(_) => "↑↓ move · Enter choose · Esc back · ? help".into(),
         Screen::Study(st) if st.current.outcome.is_some() => {
             let auto = st.current.outcome.as_ref().map(|o| o.auto.label()).unwrap_or("Good");
-            format!("Enter next ({auto}) · 1 Again 2 Hard 3 Good 4 Easy · ↑↓ scroll · ? help · q end")
+            let saved = st.current.outcome.as_ref().and_then(|o| o.saved.as_ref());
+            match saved.filter(|s| s.previews.len() == 4) {
+                // Each rating with the interval it gives, as Anki shows them.
+                Some(s) => {
+                    let keys: Vec<String> = ["Again", "Hard", "Good", "Easy"]
+                        .iter()
+                        .zip(&s.previews)
+                        .enumerate()
+                        .map(|(i, (name, due))| format!("{} {name} {}", i + 1, short_interval(*due - s.at)))
+                        .collect();
+                    format!("Enter next ({auto}) · {} · q end", keys.join(" · "))
+                }
+                None => format!("Enter next ({auto}) · 1 Again 2 Hard 3 Good 4 Easy · ↑↓ scroll · ? help · q end"),
+            }
         }
         Screen::Study(_) => "a-f pick · Space toggle · ↑↓ move · Enter submit · PgDn more · ? help · q end".into(),
         Screen::Summary(_) => "Enter home · ? help".into(),
@@ -297,6 +310,18 @@ pub fn bar(frac: f64, width: usize) -> String {
 
 pub fn local_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// An interval as the rating keys show it: "1m", "10m", "5h", "3d", "4mo", "1.2y".
+pub fn short_interval(d: chrono::Duration) -> String {
+    let mins = d.num_minutes().max(1);
+    match mins {
+        m if m < 60 => format!("{m}m"),
+        m if m < 24 * 60 => format!("{}h", (m + 30) / 60),
+        m if m < 60 * 24 * 60 => format!("{}d", (m + 720) / (24 * 60)),
+        m if m < 365 * 24 * 60 => format!("{}mo", (m + 15 * 24 * 60) / (30 * 24 * 60)),
+        m => format!("{:.1}y", m as f64 / (365.0 * 24.0 * 60.0)),
+    }
 }
 
 /// When `t` is, seen from `now`: "now", "in 10 min", "in 3 h", "today 18:30", "tomorrow

@@ -536,3 +536,51 @@ fn a_review_carries_on_with_cards_that_came_due_meanwhile() {
         a.status
     );
 }
+
+/// After an answer the rating keys show the interval each gives, from the scheduler for this
+/// card, as Anki does (issue 15).
+#[test]
+fn rating_keys_show_the_interval_each_gives() {
+    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
+    let mut sh = shell(Store::open_in_memory().expect("store"), l.pack.expect("pack"));
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    a.start_study(
+        cloudprep::model::Mode::Practice,
+        "t".into(),
+        vec!["alarm-basic".into()],
+        t0(),
+    );
+    step(&mut sh, &mut a, Action::Toggle(0), t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    let footer = text
+        .lines()
+        .filter(|l| l.contains("1 Again"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        footer.contains("1 Again 1m") || footer.contains("1 Again 10m"),
+        "{footer}"
+    );
+    for k in ["2 Hard ", "3 Good ", "4 Easy "] {
+        assert!(footer.contains(k), "{footer}");
+    }
+    let Screen::Study(st) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    let s = st
+        .current
+        .outcome
+        .as_ref()
+        .and_then(|o| o.saved.as_ref())
+        .expect("saved");
+    assert_eq!(s.previews.len(), 4);
+    assert!(
+        s.previews.windows(2).all(|w| w[0] <= w[1]),
+        "Again ≤ Hard ≤ Good ≤ Easy: {:?}",
+        s.previews
+    );
+    assert_eq!(cloudprep::tui::view::short_interval(Duration::minutes(10)), "10m");
+    assert_eq!(cloudprep::tui::view::short_interval(Duration::days(3)), "3d");
+    assert_eq!(cloudprep::tui::view::short_interval(Duration::days(95)), "3mo");
+}
