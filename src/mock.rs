@@ -444,6 +444,23 @@ pub fn format_clock(ms: i64) -> String {
     format!("{}:{:02}", secs / 60, secs % 60)
 }
 
+/// A duration in words, unambiguous at a glance: "1 h 39 min", "12 min", "45 s".
+pub fn format_duration_words(ms: i64) -> String {
+    let secs = ms.max(0) / 1000;
+    let (h, m) = (secs / 3600, (secs % 3600) / 60);
+    match (h, m) {
+        (0, 0) => format!("{secs} s"),
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// Minutes left at which the exam clock turns to a warning (colour, and ⚠ without colour).
+pub const CLOCK_WARNING_MIN: i64 = 10;
+/// Minutes left at which the exam says so once.
+pub const CLOCK_ALERT_MIN: i64 = 5;
+
 /// Time used as minutes and seconds, "12:05", rounding down.
 pub fn format_elapsed(ms: i64) -> String {
     let secs = ms.max(0) / 1000;

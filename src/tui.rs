@@ -520,6 +520,7 @@ impl Shell {
             saved_elapsed_ms: sum.elapsed_ms,
             grid: None,
             confirm_submit: false,
+            warned: false,
         }));
         if missing > 0 {
             app.status = Some(format!(

@@ -744,7 +744,18 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
             let Screen::Exam(ex) = std::mem::replace(&mut app.screen, Screen::Home) else {
                 return Vec::new();
             };
-            let (screen, effects) = super::exam::exam_update(ex, action, now);
+            let (mut screen, effects) = super::exam::exam_update(ex, action, now);
+            // Five minutes left: said once, under the question.
+            if let Screen::Exam(ex) = &mut screen
+                && !ex.warned
+                && ex.clock_within(now, crate::mock::CLOCK_ALERT_MIN)
+            {
+                ex.warned = true;
+                app.status = Some(format!(
+                    "⚠ {} minutes left: at 0:00 the exam is submitted as it stands.",
+                    crate::mock::CLOCK_ALERT_MIN
+                ));
+            }
             app.screen = screen;
             return effects;
         }

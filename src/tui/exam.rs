@@ -39,9 +39,16 @@ pub struct ExamScreen {
     /// The review grid, open with its cursor.
     pub grid: Option<usize>,
     pub confirm_submit: bool,
+    /// The five-minute warning was given.
+    pub warned: bool,
 }
 
 impl ExamScreen {
+    /// Whether the clock is in its last minutes (a timed exam with at most `minutes` left).
+    pub fn clock_within(&self, now: DateTime<Utc>, minutes: i64) -> bool {
+        self.clock.remaining_ms(now).is_some_and(|ms| ms <= minutes * 60_000)
+    }
+
     pub fn answered(&self) -> usize {
         self.items.iter().filter(|i| i.answered()).count()
     }

@@ -16,6 +16,8 @@ pub fn exam_title(ex: &ExamScreen, now: chrono::DateTime<chrono::Utc>) -> String
         ""
     };
     let clock = match ex.clock.time_limit_ms {
+        // The last minutes: ⚠ as well as the colour, for NO_COLOR.
+        Some(_) if ex.clock_within(now, mock::CLOCK_WARNING_MIN) => format!("⚠ {} left", ex.clock.display(now)),
         Some(_) => format!("⏱ {} left", ex.clock.display(now)),
         None => format!("untimed · {} used", ex.clock.display(now)),
     };
@@ -230,7 +232,7 @@ pub fn report(r: &ReportScreen, theme: Theme, f: &mut Frame, body: Rect) {
         Span::styled(" FAIL ", theme.bad())
     };
     let limit = match r.time_limit_ms {
-        Some(l) => format!(" of {}", mock::format_elapsed(l)),
+        Some(l) => format!(" of {}", mock::format_duration_words(l)),
         None => " (untimed)".to_string(),
     };
     let mut lines = vec![Line::from(vec![
@@ -249,7 +251,7 @@ pub fn report(r: &ReportScreen, theme: Theme, f: &mut Frame, body: Rect) {
             "Scored items: {}/{} right, {wrong} wrong, {unanswered} not answered · time used {}{limit}{}",
             rep.raw_correct,
             rep.scored_total,
-            mock::format_elapsed(r.elapsed_ms),
+            mock::format_duration_words(r.elapsed_ms),
             if r.timed_out { " · submitted at 0:00" } else { "" }
         ),
         ratatui::style::Style::new(),

@@ -131,8 +131,13 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         Screen::Stats(st) => super::stats::title(st),
         Screen::Search(_) => " Search".to_string(),
     };
+    // The exam's title turns to the warning colour in its last minutes.
+    let title_style = match &app.screen {
+        Screen::Exam(ex) if ex.clock_within(now, crate::mock::CLOCK_WARNING_MIN) => theme.bad(),
+        _ => theme.accent(),
+    };
     f.render_widget(
-        Paragraph::new(Line::styled(clip(&title, top.width as usize), theme.accent())),
+        Paragraph::new(Line::styled(clip(&title, top.width as usize), title_style)),
         top,
     );
     match &app.screen {

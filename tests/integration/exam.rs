@@ -584,3 +584,40 @@ fn rating_keys_show_the_interval_each_gives() {
     assert_eq!(cloudprep::tui::view::short_interval(Duration::days(3)), "3d");
     assert_eq!(cloudprep::tui::view::short_interval(Duration::days(95)), "3mo");
 }
+
+/// The last minutes of the exam: the clock turns to a warning (⚠ too, for NO_COLOR) at ten
+/// minutes left, and five minutes left is said once (issue 15).
+#[test]
+fn the_clock_warns_in_the_last_minutes() {
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    start_exam(&mut sh, &mut a, 5);
+    // The fixture exam has 20 minutes.
+    let at = |m: i64| t0() + Duration::minutes(m);
+    let title = |a: &App, m: i64| {
+        format!("{:?}", draw(a, at(m)).backend())
+            .lines()
+            .nth(3)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(title(&a, 5).contains("⏱ 15:00 left"), "{}", title(&a, 5));
+    assert!(title(&a, 11).contains("⚠ 9:00 left"), "{}", title(&a, 11));
+    step(&mut sh, &mut a, Action::Tick, at(14));
+    assert!(a.status.is_none());
+    step(&mut sh, &mut a, Action::Tick, at(16));
+    assert!(
+        a.status.as_deref().is_some_and(|s| s.contains("5 minutes left")),
+        "{:?}",
+        a.status
+    );
+    step(&mut sh, &mut a, Action::Next, at(16));
+    step(&mut sh, &mut a, Action::Tick, at(17));
+    assert!(a.status.is_none(), "said once: {:?}", a.status);
+    assert_eq!(
+        cloudprep::mock::format_duration_words(99 * 60_000 + 30_000),
+        "1 h 39 min"
+    );
+    assert_eq!(cloudprep::mock::format_duration_words(12 * 60_000), "12 min");
+    assert_eq!(cloudprep::mock::format_duration_words(130 * 60_000), "2 h 10 min");
+}
