@@ -194,34 +194,60 @@ fn exam_chart(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
         );
         return;
     }
+    // One or two exams: the scores plainly, not a line through a mostly empty box.
+    if s.exams.len() <= 2 {
+        let mut lines = vec![Line::raw("")];
+        for (i, (day, sc, passed)) in s.exams.iter().enumerate() {
+            let verdict = if *passed {
+                Span::styled(" pass ", theme.good())
+            } else {
+                Span::styled(" fail ", theme.bad())
+            };
+            let gap = i64::from(*sc) - i64::from(s.passing_score);
+            lines.push(Line::from(vec![
+                Span::raw(format!("  exam {}  {}  score {:>4} ", i + 1, day.format("%b %d"), sc)),
+                verdict,
+                Span::styled(
+                    format!(" {gap:+} against the pass mark {}", s.passing_score),
+                    theme.dim(),
+                ),
+            ]));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "  The chart of your scores over time starts with the third exam.",
+            theme.dim(),
+        ));
+        f.render_widget(
+            Paragraph::new(lines)
+                .block(Block::bordered().title(format!(" Mock-exam scores (pass at {}) ", s.passing_score))),
+            area,
+        );
+        return;
+    }
     let pts: Vec<(f64, f64)> = s
         .exams
         .iter()
         .enumerate()
         .map(|(i, (_, sc, _))| ((i + 1) as f64, f64::from(*sc)))
         .collect();
-    let n = pts.len() as f64;
-    let x_max = n.max(2.0);
-    let pass = [(1.0, f64::from(s.passing_score)), (x_max, f64::from(s.passing_score))];
-    // Zoom on the scores and the pass line, in steps of 50, within the scale.
-    let lo_data = s
-        .exams
-        .iter()
-        .map(|e| e.1)
-        .min()
-        .unwrap_or(s.passing_score)
-        .min(s.passing_score);
-    let hi_data = s
-        .exams
-        .iter()
-        .map(|e| e.1)
-        .max()
-        .unwrap_or(s.passing_score)
-        .max(s.passing_score);
-    let y_lo = (f64::from(lo_data.saturating_sub(50)) / 50.0).floor() * 50.0;
-    let y_hi = (f64::from(hi_data + 50) / 50.0).ceil() * 50.0;
-    let y_lo = y_lo.max(f64::from(s.score_min));
-    let y_hi = y_hi.min(f64::from(s.score_max)).max(y_lo + 50.0);
+    let x_max = pts.len() as f64;
+    let pass_y = f64::from(s.passing_score);
+    let pass = [(1.0, pass_y), (x_max, pass_y)];
+    // Four evenly spaced y labels, one of them the pass mark (labelled "pass"), covering the
+    // scores: steps of 50 points, as few as fit.
+    let lo_data = f64::from(s.exams.iter().map(|e| e.1).min().unwrap_or(s.passing_score));
+    let hi_data = f64::from(s.exams.iter().map(|e| e.1).max().unwrap_or(s.passing_score));
+    let (mut step, mut y_lo) = (50.0, pass_y);
+    for k in 1..=40 {
+        step = 50.0 * f64::from(k);
+        let below = ((pass_y - lo_data).max(0.0) / step).ceil().min(3.0);
+        y_lo = pass_y - below * step;
+        if y_lo <= lo_data && y_lo + 3.0 * step >= hi_data {
+            break;
+        }
+    }
+    let y_hi = y_lo + 3.0 * step;
     let datasets = vec![
         Dataset::default()
             .name(format!("pass {}", s.passing_score))
@@ -248,9 +274,8 @@ fn exam_chart(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
         .unwrap_or_default();
     let chart = Chart::new(datasets)
         .block(Block::bordered().title(format!(
-            " Mock-exam scores ({} exam{}, pass line at {}) ",
+            " Mock-exam scores ({} exams, pass line at {}) ",
             s.exams.len(),
-            if s.exams.len() == 1 { "" } else { "s" },
             s.passing_score
         )))
         .legend_position(None)
@@ -262,9 +287,14 @@ fn exam_chart(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
             Axis::default()
                 .title("score")
                 .bounds([y_lo, y_hi])
-                // Axis labels are spread evenly, so they must be evenly spaced values; the pass
-                // line is named in the title.
-                .labels((0..4).map(|k| Span::raw(format!("{:.0}", y_lo + (y_hi - y_lo) * f64::from(k) / 3.0)))),
+                .labels((0..4).map(|k| {
+                    let v = y_lo + step * f64::from(k);
+                    if (v - pass_y).abs() < 0.5 {
+                        Span::styled(format!("{v:.0} pass"), theme.bad())
+                    } else {
+                        Span::raw(format!("{v:.0}"))
+                    }
+                })),
         );
     f.render_widget(chart, area);
 }

@@ -414,3 +414,29 @@ fn the_mastery_page_scrolls_when_the_tasks_do_not_fit() {
         "scrolling stays on the page"
     );
 }
+
+/// The exam-score chart labels the pass line; with one or two exams the scores are shown
+/// plainly instead of a line through a mostly empty box (issue 15).
+#[test]
+fn the_score_chart_labels_the_pass_line_and_starts_with_three_exams() {
+    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    let mut a = App::new(std::rc::Rc::new(pack), 1, false);
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date");
+    let text = |a: &App| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        t.draw(|f| view::render_at(a, f, now)).expect("draw");
+        format!("{:?}", t.backend())
+    };
+    a.screen = Screen::Stats(Box::new(sample_stats()));
+    let three = text(&a);
+    assert!(three.contains("720 pass"), "{three}");
+    let mut one = sample_stats();
+    one.exams.truncate(1);
+    a.screen = Screen::Stats(Box::new(one));
+    let one = text(&a);
+    assert!(
+        one.contains("exam 1") && one.contains("score  640") && one.contains("-80 against the pass mark 720"),
+        "{one}"
+    );
+    assert!(!one.contains("720 pass"), "no chart for one exam: {one}");
+}
