@@ -521,6 +521,7 @@ impl Shell {
             grid: None,
             confirm_submit: false,
             warned: false,
+            grid_number: String::new(),
         }));
         if missing > 0 {
             app.status = Some(format!(

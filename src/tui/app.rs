@@ -138,6 +138,10 @@ pub enum Action {
     Prev,
     Mark,
     Grid,
+    /// In the exam's review grid: the cursor to the next unanswered item (wrapping).
+    NextUnanswered,
+    /// In the exam's review grid: the cursor to the next marked item (wrapping).
+    NextMarked,
     Submit,
     Yes,
     No,

@@ -41,6 +41,8 @@ pub struct ExamScreen {
     pub confirm_submit: bool,
     /// The five-minute warning was given.
     pub warned: bool,
+    /// The item number typed in the review grid so far (the cursor follows it).
+    pub grid_number: String,
 }
 
 impl ExamScreen {
@@ -57,6 +59,29 @@ impl ExamScreen {
     }
     pub fn unanswered(&self) -> usize {
         self.items.len() - self.answered()
+    }
+
+    /// The first item after `from` (wrapping round, `from` itself last) that `want` accepts.
+    fn next_where(&self, from: usize, want: impl Fn(&ExamItem) -> bool) -> Option<usize> {
+        let n = self.items.len();
+        (1..=n)
+            .map(|k| (from + k) % n)
+            .find(|&i| self.items.get(i).is_some_and(&want))
+    }
+
+    /// A digit typed in the review grid: the number typed so far grows while it names an item
+    /// (so `4`, `2` goes to 42 in a 65-item exam), and starts again from this digit when it
+    /// would not. Returns the cursor for the number, if it names an item.
+    fn type_grid_digit(&mut self, d: char) -> Option<usize> {
+        let n = self.items.len();
+        let longer = format!("{}{d}", self.grid_number);
+        let named = |s: &str| s.parse::<usize>().ok().filter(|&k| (1..=n).contains(&k));
+        self.grid_number = if named(&longer).is_some() {
+            longer
+        } else {
+            d.to_string()
+        };
+        named(&self.grid_number).map(|k| k - 1)
     }
     fn progress(&mut self, now: DateTime<Utc>) -> Effect {
         let elapsed = self.clock.elapsed_ms(now);
@@ -237,7 +262,16 @@ pub fn exam_update(mut ex: Box<ExamScreen>, action: Action, now: DateTime<Utc>) 
     }
     if let Some(cur) = ex.grid {
         let n = ex.items.len().max(1);
+        if let Action::Char(d @ '0'..='9') = action {
+            if let Some(to) = ex.type_grid_digit(d) {
+                ex.grid = Some(to);
+            }
+            return (Screen::Exam(ex), vec![]);
+        }
+        ex.grid_number.clear();
         let cur = match action {
+            Action::NextUnanswered => ex.next_where(cur, |i| !i.answered()).unwrap_or(cur),
+            Action::NextMarked => ex.next_where(cur, |i| i.flagged).unwrap_or(cur),
             Action::Left => cur.checked_sub(1).unwrap_or(n - 1),
             Action::Right => (cur + 1) % n,
             Action::Up => cur.checked_sub(GRID_COLS).unwrap_or(cur),
@@ -301,7 +335,10 @@ pub fn exam_update(mut ex: Box<ExamScreen>, action: Action, now: DateTime<Utc>) 
                 return (Screen::Exam(ex), vec![e]);
             }
         }
-        Action::Grid => ex.grid = Some(ex.pos),
+        Action::Grid => {
+            ex.grid = Some(ex.pos);
+            ex.grid_number.clear();
+        }
         Action::Submit => ex.confirm_submit = true,
         Action::Toggle(_) | Action::ToggleHighlighted => {
             if let Some(it) = ex.items.get_mut(ex.pos) {

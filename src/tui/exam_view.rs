@@ -34,7 +34,7 @@ pub fn exam_footer(ex: &ExamScreen) -> &'static str {
     if ex.confirm_submit {
         "y submit · n/Esc keep working"
     } else if ex.grid.is_some() {
-        "arrows move · Enter go to item · g/Esc close · S submit"
+        "arrows/0-9 move · u unanswered · m marked · Enter go · g/Esc close · S submit"
     } else {
         "a-f pick · n/→ next · p/← prev · m mark · g grid · S submit · q pause · ? help"
     }
@@ -97,12 +97,21 @@ fn grid(ex: &ExamScreen, cur: usize, theme: Theme, f: &mut Frame, body: Rect) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::raw(""));
+    let typed = if ex.grid_number.is_empty() {
+        String::new()
+    } else {
+        format!(" · go to {}", ex.grid_number)
+    };
     lines.push(Line::raw(format!(
-        " {} answered · {} unanswered · {} marked",
+        " {} answered · {} unanswered · {} marked{typed}",
         ex.answered(),
         ex.unanswered(),
         ex.flagged()
     )));
+    lines.push(Line::styled(
+        " u next unanswered · m next marked · type a number · Enter go",
+        theme.dim(),
+    ));
     let r = centered(body, (GRID_COLS * 6 + 3) as u16, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Review grid ")), r);

@@ -151,6 +151,9 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Right | KeyCode::Char('l') => Some(Action::Right),
             KeyCode::Char('g') => Some(Action::Grid),
             KeyCode::Char('S') => Some(Action::Submit),
+            KeyCode::Char('u') => Some(Action::NextUnanswered),
+            KeyCode::Char('m') => Some(Action::NextMarked),
+            KeyCode::Char(c @ '0'..='9') => Some(Action::Char(c)),
             _ => common,
         },
         Screen::Exam(_) => match key.code {

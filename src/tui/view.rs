@@ -889,6 +889,10 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             ("p ←", "previous item"),
             ("m", "mark / unmark for review"),
             ("g", "review grid (Enter jumps to an item)"),
+            (
+                "u m 0-9",
+                "in the grid: next unanswered, next marked, type an item number",
+            ),
             ("S", "submit (asks; y confirms)"),
             ("PgUp PgDn", "scroll a long item"),
             ("q Esc", "pause and leave (resume later)"),

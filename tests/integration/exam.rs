@@ -621,3 +621,60 @@ fn the_clock_warns_in_the_last_minutes() {
     assert_eq!(cloudprep::mock::format_duration_words(12 * 60_000), "12 min");
     assert_eq!(cloudprep::mock::format_duration_words(130 * 60_000), "2 h 10 min");
 }
+
+#[test]
+fn the_grid_jumps_to_the_next_unanswered_and_marked_item_and_to_a_typed_number() {
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    start_exam(&mut sh, &mut a, 5);
+    // Answer items 1–3, mark items 2 and 7; leave 4–10 unanswered.
+    for i in 0..3 {
+        step(&mut sh, &mut a, Action::Toggle(0), t0());
+        if i == 1 {
+            step(&mut sh, &mut a, Action::Mark, t0());
+        }
+        step(&mut sh, &mut a, Action::Next, t0());
+    }
+    for _ in 3..6 {
+        step(&mut sh, &mut a, Action::Next, t0());
+    }
+    step(&mut sh, &mut a, Action::Mark, t0());
+    assert_eq!(exam_screen(&a).pos, 6);
+    step(&mut sh, &mut a, Action::Prev, t0());
+    step(&mut sh, &mut a, Action::Prev, t0());
+    step(&mut sh, &mut a, Action::Prev, t0());
+    step(&mut sh, &mut a, Action::Prev, t0());
+    step(&mut sh, &mut a, Action::Prev, t0());
+    step(&mut sh, &mut a, Action::Prev, t0());
+    assert_eq!(exam_screen(&a).pos, 0);
+    step(&mut sh, &mut a, Action::Grid, t0());
+    let press = |sh: &mut Shell, a: &mut App, c: char| {
+        let act = map_key(a, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).expect("mapped");
+        step(sh, a, act, t0());
+        exam_screen(a).grid.expect("grid stays open")
+    };
+    // u: the next unanswered after the cursor is item 4; again, item 5.
+    assert_eq!(press(&mut sh, &mut a, 'u'), 3);
+    assert_eq!(press(&mut sh, &mut a, 'u'), 4);
+    // m: the next marked after item 5 is item 7, then round to item 2.
+    assert_eq!(press(&mut sh, &mut a, 'm'), 6);
+    assert_eq!(press(&mut sh, &mut a, 'm'), 1);
+    // Typing a number moves the cursor: "1" is item 1, "10" item 10; a digit that would make
+    // a number beyond the exam starts a new one ("10" then "8" is item 8).
+    assert_eq!(press(&mut sh, &mut a, '1'), 0);
+    assert_eq!(press(&mut sh, &mut a, '0'), 9);
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("go to 10"), "{text}");
+    assert_eq!(press(&mut sh, &mut a, '8'), 7);
+    // "0" alone names no item: the cursor stays.
+    assert_eq!(press(&mut sh, &mut a, '0'), 7);
+    // Enter opens the item under the cursor.
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let ex = exam_screen(&a);
+    assert_eq!((ex.grid, ex.pos), (None, 7));
+    // The grid opens on the current item (8); u goes on to item 9, unanswered.
+    step(&mut sh, &mut a, Action::Grid, t0());
+    assert_eq!(press(&mut sh, &mut a, 'u'), 8);
+}
