@@ -215,6 +215,7 @@ impl Shell {
                 let label = filter.label(&self.pack.exam);
                 app.start_study(Mode::Practice, label, queue, now);
             }
+            Effect::StartPracticeOn { title, ids } => app.start_study(Mode::Practice, title, ids, now),
             Effect::StartDrill { count } => {
                 let last_seen = self.last_seen()?;
                 let mastery = commands::mastery_map(&self.store, &self.pack, now)?;

@@ -138,6 +138,8 @@ pub enum Action {
     Prev,
     Mark,
     Grid,
+    /// On a mock-exam report: practise the items missed (wrong or unanswered).
+    PractiseMissed,
     /// In the exam's review grid: the cursor to the next unanswered item (wrapping).
     NextUnanswered,
     /// In the exam's review grid: the cursor to the next marked item (wrapping).
@@ -170,6 +172,11 @@ pub enum Effect {
     },
     StartDrill {
         count: usize,
+    },
+    /// Practise exactly these questions (a mock exam's missed items), in this order.
+    StartPracticeOn {
+        title: String,
+        ids: Vec<String>,
     },
     /// Log a graded answer and reschedule the card (one transaction); the shell reports back
     /// with [`App::answer_saved`].

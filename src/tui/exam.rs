@@ -453,6 +453,26 @@ pub fn report_update(
             },
             None => app.status = Some(format!("No {} items to review.", r.filter.label())),
         },
+        Action::PractiseMissed => {
+            // Wrong and unanswered alike, scored or not, in exam order; questions removed from
+            // the content since cannot be asked again.
+            let ids: Vec<String> = r
+                .items
+                .iter()
+                .filter(|i| !i.correct)
+                .filter_map(|i| i.question.as_ref().map(|q| q.id.clone()))
+                .collect();
+            if ids.is_empty() {
+                app.status = Some("Nothing missed in this exam: every item was answered right.".into());
+            } else {
+                let title = format!(
+                    "{} missed in the mock exam of {}",
+                    ids.len(),
+                    super::view::local_time(r.finished_at)
+                );
+                return (Screen::Report(r), vec![Effect::StartPracticeOn { title, ids }]);
+            }
+        }
         _ => {}
     }
     (Screen::Report(r), vec![])

@@ -213,7 +213,7 @@ pub fn report_footer(r: &ReportScreen) -> &'static str {
     if r.detail.is_some() {
         "n/→ next · p/← previous · ↑↓ scroll · Esc back to the report"
     } else {
-        "↑↓ move · Enter review item · a all · w wrong · m marked · u unscored · q back"
+        "Enter review · a all · w wrong · m marked · u unscored · p practise missed"
     }
 }
 

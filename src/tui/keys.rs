@@ -178,6 +178,7 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('w') => Some(Action::Filter(ReviewFilter::Wrong)),
             KeyCode::Char('m') => Some(Action::Filter(ReviewFilter::Marked)),
             KeyCode::Char('u') => Some(Action::Filter(ReviewFilter::Unscored)),
+            KeyCode::Char('p') => Some(Action::PractiseMissed),
             _ => common,
         },
     }

@@ -907,6 +907,7 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             ("↑↓", "move in the item list"),
             ("Enter", "review the item: your answer, the key, why"),
             ("a w m u", "show all / wrong / marked / unscored items"),
+            ("p", "practise the items missed (wrong or unanswered) now"),
             ("n p", "in an item: next / previous"),
             ("q Esc", "back"),
         ],

@@ -678,3 +678,52 @@ fn the_grid_jumps_to_the_next_unanswered_and_marked_item_and_to_a_typed_number()
     step(&mut sh, &mut a, Action::Grid, t0());
     assert_eq!(press(&mut sh, &mut a, 'u'), 8);
 }
+
+#[test]
+fn the_report_practises_exactly_the_items_missed() {
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    start_exam(&mut sh, &mut a, 9);
+    // Item 1 right, item 2 wrong, the other eight unanswered.
+    let ex = exam_screen(&a);
+    let first = &ex.items[0].view;
+    for d in cloudprep::session::to_display(&first.order, &first.question.correct_set()) {
+        step(&mut sh, &mut a, Action::Toggle(d), t0());
+    }
+    step(&mut sh, &mut a, Action::Next, t0());
+    let second = &exam_screen(&a).items[1].view;
+    let right = cloudprep::session::to_display(&second.order, &second.question.correct_set());
+    let wrong = (0..4).find(|d| !right.contains(d)).expect("a wrong option");
+    step(&mut sh, &mut a, Action::Toggle(wrong), t0());
+    step(&mut sh, &mut a, Action::Submit, t0());
+    step(&mut sh, &mut a, Action::Yes, t0() + Duration::minutes(4));
+    let Screen::Report(r) = &a.screen else {
+        panic!("no report: {:?}", a.screen)
+    };
+    let missed: Vec<String> = r
+        .items
+        .iter()
+        .filter(|i| !i.correct)
+        .map(|i| i.question.as_ref().expect("question").id.clone())
+        .collect();
+    assert_eq!(missed.len(), 9);
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("p practise missed"), "{text}");
+    let act = map_key(&a, KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)).expect("p is mapped");
+    assert_eq!(act, Action::PractiseMissed);
+    step(&mut sh, &mut a, act, t0() + Duration::minutes(5));
+    let Screen::Study(st) = &a.screen else {
+        panic!("no practice: {:?}", a.screen)
+    };
+    assert_eq!(st.mode, cloudprep::model::Mode::Practice);
+    assert!(st.title.starts_with("9 missed in the mock exam of"), "{}", st.title);
+    let mut asked: Vec<String> = std::iter::once(st.current.question.id.clone())
+        .chain(st.queue.iter().map(|q| q.question_id.clone()))
+        .collect();
+    assert_eq!(asked, missed, "exam order, exactly the missed items");
+    asked.sort();
+    asked.dedup();
+    assert_eq!(asked.len(), 9);
+}
