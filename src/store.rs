@@ -422,6 +422,62 @@ impl Store {
         tx.commit().map_err(|e| classify(&path, e))
     }
 
+    /// Takes back a logged answer: the review row is deleted and the card restored to its state
+    /// before it (a card that was new before is removed, so it is new again), in one
+    /// transaction.
+    pub fn undo_answer(&mut self, exam: &str, review_id: i64, card_before: &Card) -> Result<()> {
+        let path = self.path.clone();
+        let c = |e| classify(&path, e);
+        let tx = self.conn.transaction().map_err(c)?;
+        // The running totals (kept by the insert trigger of schema v2) lose the answer too.
+        let row: Option<(String, i64, i64, i64)> = tx
+            .query_row(
+                "SELECT skill, reviewed_at, correct, difficulty FROM reviews WHERE id = ?1 AND exam = ?2",
+                params![review_id, exam],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(c)?;
+        let Some((skill, at, correct, difficulty)) = row else {
+            return Ok(());
+        };
+        let qid = &card_before.question_id;
+        for sql in [
+            "DELETE FROM reviews WHERE id = ?1",
+            "UPDATE skill_totals SET answered = answered - 1, correct = correct - ?3 WHERE exam = ?2 AND skill = ?4",
+            "DELETE FROM skill_totals WHERE exam = ?2 AND skill = ?4 AND answered <= 0",
+            "UPDATE hour_totals SET answered = answered - 1 WHERE exam = ?2 AND hour = ?5 / 3600000",
+            "DELETE FROM hour_totals WHERE exam = ?2 AND hour = ?5 / 3600000 AND answered <= 0",
+            "UPDATE difficulty_totals SET answered = answered - 1, correct = correct - ?3
+             WHERE exam = ?2 AND difficulty = ?6",
+            "DELETE FROM difficulty_totals WHERE exam = ?2 AND difficulty = ?6 AND answered <= 0",
+            "UPDATE question_totals SET answered = answered - 1,
+                first_at = COALESCE((SELECT MIN(reviewed_at) FROM reviews WHERE exam = ?2 AND question_id = ?7), first_at),
+                last_at = COALESCE((SELECT MAX(reviewed_at) FROM reviews WHERE exam = ?2 AND question_id = ?7), last_at)
+             WHERE exam = ?2 AND question_id = ?7",
+            "DELETE FROM question_totals WHERE exam = ?2 AND question_id = ?7 AND answered <= 0",
+        ] {
+            let mut st = tx.prepare_cached(sql).map_err(c)?;
+            // Each statement uses some of ?1..?7 (its parameter count is the highest it uses);
+            // binding an index it does not mention is harmless.
+            let all: [&dyn rusqlite::ToSql; 7] = [&review_id, &exam, &correct, &skill, &at, &difficulty, qid];
+            for (i, v) in all.iter().enumerate().take(st.parameter_count()) {
+                st.raw_bind_parameter(i + 1, v).map_err(c)?;
+            }
+            st.raw_execute().map_err(c)?;
+        }
+        if card_before.reps == 0 {
+            tx.execute(
+                "DELETE FROM cards WHERE exam = ?1 AND question_id = ?2",
+                params![exam, card_before.question_id],
+            )
+            .map_err(c)?;
+        } else {
+            upsert_card(&tx, exam, card_before).map_err(c)?;
+        }
+        tx.commit().map_err(c)
+    }
+
     pub fn count_reviews(&self, exam: &str) -> Result<i64> {
         self.scalar("SELECT SUM(answered) FROM skill_totals WHERE exam = ?1", params![exam])
     }

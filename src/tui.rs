@@ -262,6 +262,11 @@ impl Shell {
                 self.store.rerate(&code, review_id, rating, &after)?;
                 app.rerated(&after);
             }
+            Effect::UndoAnswer { review_id, card_before } => {
+                let code = self.code().to_string();
+                self.store.undo_answer(&code, review_id, &card_before)?;
+                app.undone(now);
+            }
             Effect::OpenExam(opts) => self.open_exam(app, opts, now)?,
             Effect::CreateExam {
                 seed,

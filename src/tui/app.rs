@@ -138,6 +138,8 @@ pub enum Action {
     Prev,
     Mark,
     Grid,
+    /// Take back the answer whose feedback is on screen (`u`, `Ctrl-Z`).
+    Undo,
     /// On a mock-exam report: practise the items missed (wrong or unanswered).
     PractiseMissed,
     /// In the exam's review grid: the cursor to the next unanswered item (wrapping).
@@ -181,6 +183,12 @@ pub enum Effect {
     /// Log a graded answer and reschedule the card (one transaction); the shell reports back
     /// with [`App::answer_saved`].
     SaveAnswer(AnswerRecord),
+    /// Take back a saved answer: delete its review row and restore the card (one transaction);
+    /// the shell reports back with [`App::undone`].
+    UndoAnswer {
+        review_id: i64,
+        card_before: Card,
+    },
     /// Change the rating of a saved answer; the card is rescheduled from its state before it.
     Rerate {
         review_id: i64,
@@ -709,6 +717,26 @@ impl App {
         }
     }
 
+    /// The shell took the answer back: the question is asked again as if it had just been
+    /// shown, and the session's counts and queue forget the answer.
+    pub fn undone(&mut self, now: DateTime<Utc>) {
+        if let Screen::Study(st) = &mut self.screen
+            && let Some(o) = st.current.outcome.take()
+        {
+            st.answered = st.answered.saturating_sub(1);
+            if o.correct {
+                st.correct = st.correct.saturating_sub(1);
+            }
+            // A relearning step the answer put back into the session goes with it.
+            let id = st.current.question.id.clone();
+            st.queue.retain(|i| i.question_id != id || i.not_before.is_none());
+            st.current.selected.clear();
+            st.current.scroll = 0;
+            st.current.shown_at = now;
+            self.status = Some("Answer taken back: it is not in your history. Answer again.".into());
+        }
+    }
+
     pub fn show_notice(&mut self, title: &str, lines: Vec<String>, offer_practice: bool) {
         self.screen = Screen::Notice(Notice {
             title: title.to_string(),
@@ -1164,6 +1192,16 @@ fn study(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<Utc>) 
                 }
             }
         }
+        Action::Undo if answered => match st.current.outcome.as_ref().and_then(|o| o.saved.as_ref()) {
+            Some(s) => {
+                let eff = Effect::UndoAnswer {
+                    review_id: s.review_id,
+                    card_before: s.card_before.clone(),
+                };
+                return (Screen::Study(st), vec![eff]);
+            }
+            None => app.status = Some("Still saving; try again in a moment.".to_string()),
+        },
         Action::Enter => return next_question(app, st, now),
         _ => {}
     }

@@ -109,6 +109,8 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         },
         Screen::Study(_) => match key.code {
             KeyCode::Char(c @ '1'..='4') => Rating::from_u8(c as u8 - b'0').map(Action::Rate),
+            KeyCode::Char('u') => Some(Action::Undo),
+            KeyCode::Char('z') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Action::Undo),
             KeyCode::Char(' ') => Some(Action::Enter),
             _ => common,
         },

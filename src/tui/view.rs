@@ -287,9 +287,9 @@ pub fn footer_keys(app: &App) -> String {
                         .enumerate()
                         .map(|(i, (name, due))| format!("{} {name} {}", i + 1, short_interval(*due - s.at)))
                         .collect();
-                    format!("Enter next ({auto}) · {} · q end", keys.join(" · "))
+                    format!("Enter next ({auto}) · {} · u undo", keys.join(" · "))
                 }
-                None => format!("Enter next ({auto}) · 1 Again 2 Hard 3 Good 4 Easy · ↑↓ scroll · ? help · q end"),
+                None => format!("Enter next ({auto}) · 1 Again 2 Hard 3 Good 4 Easy · u undo · ? help · q end"),
             }
         }
         Screen::Study(_) => "a-f pick · Space toggle · ↑↓ move · Enter submit · PgDn more · ? help · q end".into(),
@@ -877,6 +877,7 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             ("PgUp PgDn", "scroll"),
             ("Enter", "submit; after the feedback: next"),
             ("1 2 3 4", "after the feedback: rate Again/Hard/Good/Easy"),
+            ("u Ctrl-Z", "after the feedback: take the answer back and answer again"),
             ("mouse", "click an option, wheel to scroll"),
             ("q Esc", "end the session"),
         ],

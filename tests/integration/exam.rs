@@ -727,3 +727,96 @@ fn the_report_practises_exactly_the_items_missed() {
     asked.dedup();
     assert_eq!(asked.len(), 9);
 }
+
+#[test]
+fn undo_takes_an_answer_back_from_the_history_and_asks_again() {
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("state.db");
+    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
+    let mut sh = shell(Store::open(&db).expect("store"), l.pack.expect("pack"));
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    a.start_study(
+        cloudprep::model::Mode::Practice,
+        "t".into(),
+        vec!["alarm-basic".into(), "alarm-basic".into()],
+        t0(),
+    );
+    let study = |a: &App| match &a.screen {
+        Screen::Study(st) => st.clone(),
+        other => panic!("not studying: {other:?}"),
+    };
+    // First answer, kept: the card exists with one rep.
+    step(&mut sh, &mut a, Action::Toggle(0), t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    step(&mut sh, &mut a, Action::Enter, t0() + Duration::minutes(1));
+    let t1 = t0() + Duration::minutes(2);
+    let kept = sh.store.card("TST-C01", "alarm-basic").expect("card").expect("exists");
+    assert_eq!(sh.store.count_reviews("TST-C01").expect("count"), 1);
+    // Second answer, then `u` on its feedback: the row goes, the card is as it was.
+    step(&mut sh, &mut a, Action::Toggle(1), t1);
+    step(&mut sh, &mut a, Action::Enter, t1);
+    assert_eq!(sh.store.count_reviews("TST-C01").expect("count"), 2);
+    assert_eq!(study(&a).answered, 2);
+    let text = format!("{:?}", draw(&a, t1).backend());
+    assert!(text.contains("u undo"), "{text}");
+    let undo = map_key(&a, KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE)).expect("u");
+    assert_eq!(undo, Action::Undo);
+    assert_eq!(
+        map_key(&a, KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL)),
+        Some(Action::Undo)
+    );
+    step(&mut sh, &mut a, undo, t1 + Duration::seconds(5));
+    drop(sh);
+    // A fresh connection to the file: the answer is gone, the card restored.
+    let store = Store::open(&db).expect("reopen");
+    assert_eq!(store.count_reviews("TST-C01").expect("count"), 1);
+    assert_eq!(store.card("TST-C01", "alarm-basic").expect("card"), Some(kept));
+    // The running totals agree with the log: one answer, at its time, in its hour.
+    let conn = rusqlite::Connection::open(&db).expect("sqlite");
+    let q = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect(sql) };
+    assert_eq!(q("SELECT SUM(answered) FROM skill_totals"), 1);
+    assert_eq!(q("SELECT SUM(answered) FROM hour_totals"), 1);
+    assert_eq!(q("SELECT SUM(answered) FROM difficulty_totals"), 1);
+    assert_eq!(
+        q("SELECT SUM(correct) FROM skill_totals"),
+        q("SELECT SUM(correct) FROM reviews")
+    );
+    assert_eq!(q("SELECT answered FROM question_totals"), 1);
+    assert_eq!(
+        q("SELECT last_at FROM question_totals"),
+        q("SELECT MAX(reviewed_at) FROM reviews")
+    );
+    // The question is asked again: no choice, no feedback, counts back to one answer.
+    let st = study(&a);
+    assert_eq!(st.current.question.id, "alarm-basic");
+    assert!(st.current.outcome.is_none() && st.current.selected.is_empty());
+    assert_eq!(st.answered, 1);
+    assert!(a.status.as_deref().is_some_and(|s| s.contains("taken back")));
+}
+
+#[test]
+fn undoing_the_first_answer_leaves_the_card_new() {
+    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
+    let mut sh = shell(Store::open_in_memory().expect("store"), l.pack.expect("pack"));
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    a.start_study(
+        cloudprep::model::Mode::Review,
+        "t".into(),
+        vec!["alarm-basic".into()],
+        t0(),
+    );
+    step(&mut sh, &mut a, Action::Toggle(0), t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    assert!(sh.store.card("TST-C01", "alarm-basic").expect("card").is_some());
+    step(&mut sh, &mut a, Action::Undo, t0());
+    assert_eq!(sh.store.count_reviews("TST-C01").expect("count"), 0);
+    assert_eq!(sh.store.card("TST-C01", "alarm-basic").expect("card"), None);
+    let Screen::Study(st) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    // A lapse would have put it back in the session; taken back, only this showing remains.
+    assert!(st.queue.is_empty(), "{:?}", st.queue);
+    assert!(st.current.outcome.is_none());
+}
