@@ -278,10 +278,72 @@ pub fn drill_queue(
     out
 }
 
-/// Questions matching every word of `query` (case-insensitive) in their stem, options, tags,
-/// skill services, skill id or question id; the ones with the most hits in the stem first.
+/// Abbreviations the bank's search takes as the same as the words they stand for, in both
+/// directions: each group's forms are interchangeable. The one list the app keeps.
+pub const SEARCH_SYNONYMS: &[&[&str]] = &[
+    &["nacl", "network acl"],
+    &["asg", "auto scaling group"],
+    &["sg", "security group"],
+    &["ebs", "elastic block store"],
+    &["alb", "application load balancer"],
+    &["nlb", "network load balancer"],
+    &["elb", "elastic load balancing"],
+    &["kms", "key management service"],
+    &["ssm", "systems manager"],
+    &["privatelink", "vpc endpoint", "interface endpoint"],
+    &["iam", "identity and access management"],
+    &["s3", "simple storage service"],
+    &["efs", "elastic file system"],
+    &["rds", "relational database service"],
+    &["sns", "simple notification service"],
+    &["sqs", "simple queue service"],
+    &["cfn", "cloudformation"],
+];
+
+/// The search terms of a query, each with the forms that match it: a word's group of synonyms
+/// ([`SEARCH_SYNONYMS`]), and a phrase of the list typed out ("network acl") taken as one term.
+pub fn search_terms(query: &str) -> Vec<Vec<String>> {
+    let words: Vec<String> = query.split_whitespace().map(|t| t.to_lowercase()).collect();
+    let mut terms = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        // The longest synonym phrase that starts here, if any.
+        let phrase = SEARCH_SYNONYMS
+            .iter()
+            .flat_map(|g| g.iter().map(move |f| (g, *f)))
+            .filter(|(_, f)| {
+                let n = f.split(' ').count();
+                n > 1 && i + n <= words.len() && words[i..i + n].join(" ") == *f
+            })
+            .max_by_key(|(_, f)| f.len());
+        let (group, used) = match phrase {
+            Some((g, f)) => (Some(g), f.split(' ').count()),
+            None => (SEARCH_SYNONYMS.iter().find(|g| g.contains(&words[i].as_str())), 1),
+        };
+        terms.push(match group {
+            Some(g) => g.iter().map(|f| f.to_string()).collect(),
+            None => vec![words[i].clone()],
+        });
+        i += used;
+    }
+    terms
+}
+
+/// Where `term` occurs in `hay` (both lower case), as byte ranges. A term of up to three
+/// characters ("rds", "sg") counts only at the start of a word, so "rds" does not find
+/// "records"; a longer one anywhere ("watch" finds "CloudWatch").
+pub fn term_at<'a>(hay: &'a str, term: &'a str) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
+    let short = term.chars().count() <= 3;
+    hay.match_indices(term)
+        .filter(move |(i, _)| !short || !hay[..*i].chars().next_back().is_some_and(char::is_alphanumeric))
+        .map(|(i, m)| i..i + m.len())
+}
+
+/// Questions matching every term of `query` (case-insensitive, a term by any of its forms, see
+/// [`search_terms`]) in their stem, options, tags, skill services, skill id or question id; the
+/// ones with the most hits in the stem first.
 pub fn search(pack: &Pack, query: &str) -> Vec<String> {
-    let terms: Vec<String> = query.split_whitespace().map(|t| t.to_lowercase()).collect();
+    let terms = search_terms(query);
     if terms.is_empty() {
         return Vec::new();
     }
@@ -298,9 +360,12 @@ pub fn search(pack: &Pack, query: &str) -> Vec<String> {
             hay.push_str(&o.text);
         }
         let hay = hay.to_lowercase();
-        if terms.iter().all(|t| hay.contains(t.as_str())) {
+        if terms
+            .iter()
+            .all(|forms| forms.iter().any(|t| term_at(&hay, t).next().is_some()))
+        {
             let stem = q.stem.to_lowercase();
-            let score = terms.iter().map(|t| stem.matches(t.as_str()).count()).sum();
+            let score = terms.iter().flatten().map(|t| term_at(&stem, t).count()).sum();
             hits.push((score, i, &q.id));
         }
     }
@@ -444,6 +509,34 @@ mod tests {
         assert!(search(&p, "   ").is_empty());
         // Services of the skill count: every 5.3.5 question mentions a monitoring service.
         assert!(search(&p, "5.3.5").len() >= 3);
+    }
+
+    #[test]
+    fn search_takes_abbreviations_and_their_long_forms_alike() {
+        assert_eq!(
+            search_terms("NACL deny"),
+            vec![
+                vec!["nacl".to_string(), "network acl".to_string()],
+                vec!["deny".to_string()]
+            ]
+        );
+        // A phrase of the list typed out is one term, with its abbreviation.
+        assert_eq!(
+            search_terms("Auto Scaling group"),
+            vec![vec!["asg".to_string(), "auto scaling group".to_string()]]
+        );
+        assert_eq!(search_terms("scaling"), vec![vec!["scaling".to_string()]]);
+        // Short terms only at a word start: "rds" is not in "records".
+        assert_eq!(term_at("dns records for rds", "rds").collect::<Vec<_>>(), vec![16..19]);
+        assert_eq!(term_at("amazon cloudwatch", "watch").count(), 1);
+        // Every group is lower case and no form is in two groups.
+        let mut seen = HashSet::new();
+        for g in SEARCH_SYNONYMS {
+            for f in *g {
+                assert_eq!(*f, f.to_lowercase());
+                assert!(seen.insert(*f), "{f} twice");
+            }
+        }
     }
 
     #[test]

@@ -216,16 +216,19 @@ fn search_results(app: &App, sr: &super::app::SearchScreen, theme: Theme, f: &mu
     }
     let height = area.height.saturating_sub(2) as usize;
     let top = sr.cursor.saturating_sub(height.saturating_sub(1));
+    let terms = crate::session::search_terms(&sr.query);
     for (i, id) in sr.hits.iter().enumerate().skip(top).take(height) {
         let Some(q) = app.pack.question(id) else { continue };
         let stem = q.stem.split_whitespace().collect::<Vec<_>>().join(" ");
         let head = format!(" {:<7}", q.skill);
         let text = clip(&format!("{head}{stem}"), w);
-        lines.push(if i == sr.cursor {
-            Line::styled(text, theme.selected())
-        } else {
-            Line::raw(text)
-        });
+        let base = if i == sr.cursor { theme.selected() } else { Style::new() };
+        lines.push(highlighted(
+            &text,
+            &terms,
+            base,
+            base.patch(theme.accent()).add_modifier(Modifier::BOLD),
+        ));
     }
     let title = format!(
         " {} match{} for \"{}\" ",
@@ -234,6 +237,43 @@ fn search_results(app: &App, sr: &super::app::SearchScreen, theme: Theme, f: &mu
         sr.query
     );
     f.render_widget(Paragraph::new(lines).block(Block::bordered().title(title)), area);
+}
+
+/// `text` with every match of the search terms (any of their forms) in `hit` style.
+fn highlighted(text: &str, terms: &[Vec<String>], base: Style, hit: Style) -> Line<'static> {
+    let lower = text.to_lowercase();
+    // Lower-casing can change byte lengths outside ASCII; then the line is shown plain.
+    if lower.len() != text.len() {
+        return Line::styled(text.to_string(), base);
+    }
+    let mut marks: Vec<std::ops::Range<usize>> = terms
+        .iter()
+        .flatten()
+        .flat_map(|t| crate::session::term_at(&lower, t).collect::<Vec<_>>())
+        .filter(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
+        .collect();
+    marks.sort_by_key(|r| r.start);
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for r in marks {
+        if r.start < at {
+            // Overlaps the previous match: extend it.
+            if r.end > at {
+                spans.push(Span::styled(text[at..r.end].to_string(), hit));
+                at = r.end;
+            }
+            continue;
+        }
+        if r.start > at {
+            spans.push(Span::styled(text[at..r.start].to_string(), base));
+        }
+        spans.push(Span::styled(text[r.clone()].to_string(), hit));
+        at = r.end;
+    }
+    if at < text.len() {
+        spans.push(Span::styled(text[at..].to_string(), base));
+    }
+    Line::from(spans).style(base)
 }
 
 fn study_title(st: &Study) -> String {

@@ -388,6 +388,32 @@ fn search_lists_hits_and_opens_one_as_practice() {
 }
 
 #[test]
+fn search_results_show_the_match_in_bold() {
+    let mut a = app_with_dash();
+    app::update(&mut a, Action::Search, t0());
+    for c in "KEPT".chars() {
+        app::update(&mut a, Action::Char(c), t0());
+    }
+    app::update(&mut a, Action::Enter, t0());
+    // The match is in bold in the result line; the words around it are not.
+    let t = draw(&a, 80, 24);
+    let buf = t.backend().buffer();
+    let cells = |y: u16| -> Vec<String> { (0..80u16).map(|x| buf[(x, y)].symbol().to_lowercase()).collect() };
+    let (row, x) = (0..24u16)
+        .filter(|&y| !cells(y).concat().contains("match for"))
+        .find_map(|y| {
+            let c = cells(y);
+            (0..c.len().saturating_sub(4))
+                .find(|&i| c[i..i + 4].concat() == "kept")
+                .map(|i| (y, i as u16))
+        })
+        .expect("a result row with the match");
+    let bold = |x: u16| buf[(x, row)].modifier.contains(ratatui::style::Modifier::BOLD);
+    assert!((x..x + 4).all(bold), "{:?}", cells(row).concat());
+    assert!(!bold(x.saturating_sub(2)), "{:?}", cells(row).concat());
+}
+
+#[test]
 fn home_keys_follow_the_config_overrides() {
     use cloudprep::tui::keys::map_key;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
