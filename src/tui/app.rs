@@ -517,6 +517,8 @@ pub struct Study {
     /// In review: the questions of the session that are new cards (the header counts new,
     /// learning and due cards apart, as Anki does).
     pub new_ids: std::collections::HashSet<String>,
+    /// Practising a search hit: the results to go back to when it ends.
+    pub from_search: Option<SearchScreen>,
     pub answered: usize,
     pub correct: usize,
     pub planned: usize,
@@ -658,6 +660,7 @@ impl App {
             title,
             queue: items,
             new_ids: std::collections::HashSet::new(),
+            from_search: None,
             answered: 0,
             correct: 0,
             planned,
@@ -934,7 +937,10 @@ fn search_update(app: &mut App, mut sr: SearchScreen, action: Action, now: DateT
             if let Some(id) = sr.hits.get(sr.cursor).cloned() {
                 let title = format!("search \"{}\"", sr.query);
                 app.start_study(Mode::Practice, title, vec![id], now);
-                let screen = std::mem::replace(&mut app.screen, Screen::Home);
+                let mut screen = std::mem::replace(&mut app.screen, Screen::Home);
+                if let Screen::Study(st) = &mut screen {
+                    st.from_search = Some(sr);
+                }
                 return (screen, vec![]);
             }
         }
@@ -1093,6 +1099,11 @@ fn entries_index(pack: &Pack, level: &PickLevel, f: &Filter) -> usize {
 fn study(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
     let answered = st.current.outcome.is_some();
     match action {
+        Action::Back if st.from_search.is_some() => {
+            if let Some(sr) = st.from_search.take() {
+                return (Screen::Search(sr), vec![]);
+            }
+        }
         Action::Back => {
             let summary = Summary {
                 mode: st.mode,
@@ -1225,6 +1236,10 @@ fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Scre
                 None => next_question(app, st, now),
             }
         }
+        None if st.from_search.is_some() => match st.from_search.take() {
+            Some(sr) => (Screen::Search(sr), vec![]),
+            None => (Screen::Home, vec![Effect::RefreshDashboard]),
+        },
         None => {
             let waiting = st.queue.iter().filter_map(|i| i.not_before).min();
             let next_due = waiting.or_else(|| {

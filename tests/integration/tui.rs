@@ -385,6 +385,19 @@ fn search_lists_hits_and_opens_one_as_practice() {
     assert!(text.contains("1 match for \"retention\""), "{text}");
     app::update(&mut a, Action::Enter, t0());
     assert_eq!(current(&a).question.id, "logs-retention");
+    // Answered, Enter goes back to the results, not home (issue 15).
+    app::update(&mut a, Action::Toggle(0), t0());
+    app::update(&mut a, Action::Enter, t0());
+    app::update(&mut a, Action::Enter, t0());
+    let Screen::Search(sr) = &a.screen else {
+        panic!("not back at the results: {:?}", a.screen)
+    };
+    assert_eq!((sr.query.as_str(), sr.cursor), ("retention", 0));
+    // So does leaving a hit unanswered with q.
+    app::update(&mut a, Action::Enter, t0());
+    assert!(matches!(a.screen, Screen::Study(_)), "{:?}", a.screen);
+    app::update(&mut a, Action::Back, t0());
+    assert!(matches!(a.screen, Screen::Search(_)), "{:?}", a.screen);
 }
 
 #[test]
