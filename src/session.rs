@@ -154,7 +154,7 @@ pub fn practice_queue(
 }
 
 /// The review queue: due cards whose question still exists, most overdue first, then new
-/// questions (never answered) up to `new_limit`, in blueprint order of skills with random
+/// questions (never answered) up to `new_limit`, skills and domains taking turns, with random
 /// order inside a skill.
 pub fn review_queue(
     pack: &Pack,
@@ -178,7 +178,18 @@ pub fn review_queue(
             None => by_skill.push((x.skill.clone(), vec![x])),
         }
     }
+    // Domains take turns too: the first skill of each domain, then the second of each, and so
+    // on, so a day's new cards are not all from domain 1 (blueprint order).
     by_skill.sort_by(|a, b| a.0.cmp(&b.0));
+    let domain_of = |skill: &str| skill.split('.').next().unwrap_or("").to_string();
+    let mut per_domain: HashMap<String, usize> = HashMap::new();
+    let mut rank: HashMap<String, usize> = HashMap::new();
+    for (skill, _) in &by_skill {
+        let r = per_domain.entry(domain_of(skill)).or_insert(0);
+        *r += 1;
+        rank.insert(skill.clone(), *r);
+    }
+    by_skill.sort_by_key(|(skill, _)| (rank.get(skill).copied().unwrap_or(0), domain_of(skill)));
     let mut added = 0;
     let mut round = 0;
     while added < new_limit {
@@ -509,6 +520,20 @@ mod tests {
         assert!(search(&p, "   ").is_empty());
         // Services of the skill count: every 5.3.5 question mentions a monitoring service.
         assert!(search(&p, "5.3.5").len() >= 3);
+    }
+
+    #[test]
+    fn new_cards_in_review_take_the_domains_in_turn() {
+        let p = pack();
+        let domains: HashSet<&str> = p.questions.iter().map(|q| q.domain_id()).collect();
+        assert!(domains.len() >= 2, "the fixture has several domains");
+        let mut rng = StdRng::seed_from_u64(3);
+        let q = review_queue(&p, &[], &HashSet::new(), domains.len(), &mut rng);
+        let first: HashSet<&str> = q
+            .iter()
+            .map(|id| p.question(id).expect("question").domain_id())
+            .collect();
+        assert_eq!(first.len(), domains.len(), "one new card from each domain first: {q:?}");
     }
 
     #[test]
