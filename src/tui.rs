@@ -220,7 +220,12 @@ impl Shell {
                 let last_seen = self.last_seen()?;
                 let mastery = commands::mastery_map(&self.store, &self.pack, now)?;
                 let queue = session::drill_queue(&self.pack, &mastery, &last_seen, count, now, &mut app.rng);
-                app.start_study(Mode::Drill, "weakest skills".to_string(), queue, now);
+                if queue.is_empty() {
+                    app.start_study(Mode::Drill, "weakest skills".to_string(), queue, now);
+                } else {
+                    let lines = drill_plan_lines(&self.pack, &mastery, &queue);
+                    app.show_drill_plan(lines, queue);
+                }
             }
             Effect::SaveAnswer(rec) => {
                 let code = self.code().to_string();
@@ -1014,6 +1019,37 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
         }
     }
     Ok(0)
+}
+
+/// What a drill will target and why: each skill in it (most questions first) with its
+/// mastery and its domain's weight in the exam.
+fn drill_plan_lines(pack: &Pack, mastery: &crate::mastery::MasteryMap, queue: &[String]) -> Vec<String> {
+    let mut per_skill: Vec<(String, usize)> = Vec::new();
+    for id in queue {
+        let Some(q) = pack.question(id) else { continue };
+        match per_skill.iter_mut().find(|(s, _)| *s == q.skill) {
+            Some((_, n)) => *n += 1,
+            None => per_skill.push((q.skill.clone(), 1)),
+        }
+    }
+    per_skill.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut lines = vec![
+        format!(
+            "{} questions from the skills where the exam's weight times your weakness is",
+            queue.len()
+        ),
+        "highest:".to_string(),
+        String::new(),
+    ];
+    for (skill, n) in &per_skill {
+        let weight = pack.skill(skill).map(|(d, _, _)| d.weight).unwrap_or(0);
+        lines.push(format!(
+            "{skill} — mastery {:.0} %, domain weight {weight} % ({n} question{})",
+            mastery.skill(skill) * 100.0,
+            if *n == 1 { "" } else { "s" }
+        ));
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -545,6 +545,8 @@ pub struct Notice {
     pub title: String,
     pub lines: Vec<String>,
     pub offer_practice: bool,
+    /// A drill's plan: `Enter` starts the drill with these questions.
+    pub drill: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -647,6 +649,7 @@ impl App {
                 title: mode.title().to_string(),
                 lines: vec!["No questions match this choice.".to_string()],
                 offer_practice: mode != Mode::Practice,
+                drill: None,
             });
             return;
         }
@@ -745,6 +748,17 @@ impl App {
             title: title.to_string(),
             lines,
             offer_practice,
+            drill: None,
+        });
+    }
+
+    /// Before a drill: the skills it targets and why; `Enter` starts it with `queue`.
+    pub fn show_drill_plan(&mut self, lines: Vec<String>, queue: Vec<String>) {
+        self.screen = Screen::Notice(Notice {
+            title: "Drill: your weakest skills".to_string(),
+            lines,
+            offer_practice: false,
+            drill: Some(queue),
         });
     }
 }
@@ -898,6 +912,11 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
                 }),
                 vec![],
             ),
+            Action::Enter if n.drill.is_some() => {
+                let queue = n.drill.unwrap_or_default();
+                app.start_study(Mode::Drill, "weakest skills".to_string(), queue, now);
+                (std::mem::replace(&mut app.screen, Screen::Home), vec![])
+            }
             Action::Enter | Action::Back => (Screen::Home, vec![Effect::RefreshDashboard]),
             _ => (Screen::Notice(n), vec![]),
         },

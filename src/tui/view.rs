@@ -334,6 +334,7 @@ pub fn footer_keys(app: &App) -> String {
         }
         Screen::Study(_) => "a-f pick · Space toggle · ↑↓ move · Enter submit · PgDn more · ? help · q end".into(),
         Screen::Summary(_) => "Enter home · ? help".into(),
+        Screen::Notice(n) if n.drill.is_some() => "Enter start the drill · Esc home · ? help".into(),
         Screen::Notice(n) if n.offer_practice => "p practice · Enter home · ? help".into(),
         Screen::Notice(_) => "Enter home · ? help".into(),
         Screen::Exam(ex) => ev::exam_footer(ex).into(),
@@ -879,7 +880,9 @@ fn notice(n: &Notice, theme: Theme, f: &mut Frame, area: Rect) {
         lines.push(Line::raw(format!("  {l}")));
     }
     lines.push(Line::raw(""));
-    if n.offer_practice {
+    if n.drill.is_some() {
+        lines.push(Line::styled("  Enter: start the drill · Esc: home", theme.dim()));
+    } else if n.offer_practice {
         lines.push(Line::styled("  p: practise instead · Enter: home", theme.dim()));
     } else {
         lines.push(Line::styled("  Enter: home", theme.dim()));
@@ -921,7 +924,11 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             ("mouse", "click an option, wheel to scroll"),
             ("q Esc", "end the session"),
         ],
-        Screen::Summary(_) | Screen::Notice(_) => &[("Enter", "home"), ("p", "practice (when offered)")],
+        Screen::Summary(_) | Screen::Notice(_) => &[
+            ("Enter", "home (on a drill's plan: start the drill)"),
+            ("p", "practice (when offered)"),
+            ("Esc", "home"),
+        ],
         Screen::Exam(_) => &[
             ("!", "report a problem with this question"),
             ("a-f 1-6", "choose an option (single answer: replace)"),

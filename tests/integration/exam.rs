@@ -820,3 +820,32 @@ fn undoing_the_first_answer_leaves_the_card_new() {
     assert!(st.queue.is_empty(), "{:?}", st.queue);
     assert!(st.current.outcome.is_none());
 }
+
+#[test]
+fn a_drill_says_what_it_targets_and_why_before_it_starts() {
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    sh.apply(&mut a, Effect::StartDrill { count: 4 }, t0()).expect("drill");
+    let Screen::Notice(n) = &a.screen else {
+        panic!("no plan: {:?}", a.screen)
+    };
+    let queue = n.drill.clone().expect("the plan carries the drill");
+    assert_eq!(queue.len(), 4);
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("Drill: your weakest skills"), "{text}");
+    assert!(text.contains("mastery 0 %, domain weight"), "{text}");
+    assert!(text.contains("Enter start the drill"), "{text}");
+    // Every skill of the drill is named, with how many of its questions are in it.
+    let plan = n.lines.join("\n");
+    for id in &queue {
+        let skill = &sh.pack.question(id).expect("question").skill;
+        assert!(plan.contains(&format!("{skill} — mastery")), "{skill}: {plan}");
+    }
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let Screen::Study(st) = &a.screen else {
+        panic!("no drill: {:?}", a.screen)
+    };
+    assert_eq!(st.mode, cloudprep::model::Mode::Drill);
+    assert_eq!(st.current.question.id, queue[0]);
+    assert_eq!(st.planned, 4);
+}
