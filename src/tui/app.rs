@@ -1118,12 +1118,10 @@ fn entries_index(pack: &Pack, level: &PickLevel, f: &Filter) -> usize {
 fn study(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
     let answered = st.current.outcome.is_some();
     match action {
-        Action::Back if st.from_search.is_some() => {
+        Action::Back => {
             if let Some(sr) = st.from_search.take() {
                 return (Screen::Search(sr), vec![]);
             }
-        }
-        Action::Back => {
             let summary = Summary {
                 mode: st.mode,
                 answered: st.answered,
@@ -1255,11 +1253,10 @@ fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Scre
                 None => next_question(app, st, now),
             }
         }
-        None if st.from_search.is_some() => match st.from_search.take() {
-            Some(sr) => (Screen::Search(sr), vec![]),
-            None => (Screen::Home, vec![Effect::RefreshDashboard]),
-        },
         None => {
+            if let Some(sr) = st.from_search.take() {
+                return (Screen::Search(sr), vec![]);
+            }
             let waiting = st.queue.iter().filter_map(|i| i.not_before).min();
             let next_due = waiting.or_else(|| {
                 st.current
