@@ -456,6 +456,16 @@ pub fn format_duration_words(ms: i64) -> String {
     }
 }
 
+/// Time spent on a question, to the second under an hour: "48 s", "1 min 24 s", "12 min".
+pub fn format_answer_time(ms: i64) -> String {
+    let secs = ms.max(0) / 1000;
+    match secs {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 && s % 60 != 0 => format!("{} min {} s", s / 60, s % 60),
+        _ => format_duration_words(ms),
+    }
+}
+
 /// Minutes left at which the exam clock turns to a warning (colour, and ⚠ without colour).
 pub const CLOCK_WARNING_MIN: i64 = 10;
 /// Minutes left at which the exam says so once.

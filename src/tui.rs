@@ -172,14 +172,7 @@ impl Shell {
                 let due = self.store.due_cards(&code, now, 10_000)?;
                 let seen: HashSet<String> = self.store.seen_ids(&code)?.into_iter().collect();
                 let queue = session::review_queue(&self.pack, &due, &seen, 0, &mut app.rng);
-                if !queue.is_empty() {
-                    let n = queue.len();
-                    app.start_review(queue, HashSet::new(), now);
-                    app.status = Some(format!(
-                        "{n} more card{} came due while you studied: carrying on.",
-                        if n == 1 { "" } else { "s" }
-                    ));
-                }
+                app.carry_on_review(queue, now);
             }
             Effect::StartReview => {
                 let code = self.code().to_string();
@@ -252,8 +245,9 @@ impl Shell {
                     .iter()
                     .map(|&r| self.sched.answer(&before, r, rec.at).due)
                     .collect();
+                let recall = before.retrievability(&self.sched, rec.at);
                 app.answer_saved(id, rec.at, before, &after);
-                app.rating_previews(previews);
+                app.rating_previews(previews, recall);
             }
             Effect::Rerate {
                 review_id,
@@ -270,7 +264,7 @@ impl Shell {
             Effect::UndoAnswer { review_id, card_before } => {
                 let code = self.code().to_string();
                 self.store.undo_answer(&code, review_id, &card_before)?;
-                app.undone(now);
+                app.undone(review_id, now);
             }
             Effect::OpenExam(opts) => self.open_exam(app, opts, now)?,
             Effect::CreateExam {

@@ -138,9 +138,11 @@ pub enum Action {
     Prev,
     Mark,
     Grid,
-    /// Take back the answer whose feedback is on screen (`u`, `Ctrl-Z`).
+    /// Take back the answer whose feedback is on screen, or the one before while the next
+    /// question is unanswered (`u`, `Ctrl-Z`).
     Undo,
-    /// On a mock-exam report: practise the items missed (wrong or unanswered).
+    /// On a mock-exam report: practise the items missed (wrong or unanswered); on a session's
+    /// summary: retry the questions missed.
     PractiseMissed,
     /// In the exam's review grid: the cursor to the next unanswered item (wrapping).
     NextUnanswered,
@@ -428,6 +430,8 @@ pub struct Outcome {
     pub correct: bool,
     pub auto: Rating,
     pub rating: Rating,
+    /// Time from showing the question to the answer.
+    pub elapsed_ms: i64,
     /// Set once the store has the answer; until then nothing on screen says "saved".
     pub saved: Option<Saved>,
 }
@@ -441,6 +445,8 @@ pub struct Saved {
     /// When the card would next be due for each rating, Again to Easy (from the scheduler),
     /// shown on the rating keys as Anki does.
     pub previews: Vec<DateTime<Utc>>,
+    /// FSRS's estimate of the chance of recalling it when it was asked (none for a new card).
+    pub recall: Option<f32>,
 }
 
 impl Study {
@@ -523,6 +529,13 @@ pub struct Study {
     pub correct: usize,
     pub planned: usize,
     pub current: QuestionView,
+    /// When the session started (the summary says how long it took).
+    pub started_at: DateTime<Utc>,
+    /// The questions answered and left, in order, with their feedback: the summary lists the
+    /// missed ones, and the last one can still be taken back while the next is on screen.
+    pub done: Vec<QuestionView>,
+    /// At the end of a review the shell has looked for cards that came due meanwhile.
+    pub looked_for_more: bool,
 }
 
 /// The practice chooser: domain, then task, then skill.
@@ -549,12 +562,80 @@ pub struct Notice {
     pub drill: Option<Vec<String>>,
 }
 
+/// The end of a practice, review or drill session: what was answered, how long it took, how
+/// each domain went, and the missed questions to open again or retry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub mode: Mode,
     pub answered: usize,
     pub correct: usize,
     pub next_due: Option<DateTime<Utc>>,
+    /// Wall time from the first question to the end.
+    pub spent_ms: i64,
+    /// Median time to answer a question.
+    pub median_answer_ms: Option<i64>,
+    /// Per domain, in blueprint order: answered and right.
+    pub domains: Vec<DomainTally>,
+    /// The questions answered wrong, with their feedback, in the order answered.
+    pub missed: Vec<QuestionView>,
+    /// The highlighted missed question.
+    pub cursor: usize,
+    /// A missed question opened again (index into `missed`).
+    pub detail: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainTally {
+    pub domain: String,
+    pub answered: usize,
+    pub correct: usize,
+}
+
+impl Summary {
+    /// The summary of `st` as of `now`, from the questions it has done.
+    pub fn of(pack: &Pack, st: &Study, next_due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Summary {
+        let mut domains: Vec<DomainTally> = pack
+            .exam
+            .domains
+            .iter()
+            .map(|d| DomainTally {
+                domain: d.id.clone(),
+                answered: 0,
+                correct: 0,
+            })
+            .collect();
+        let mut times = Vec::new();
+        let mut missed = Vec::new();
+        for v in &st.done {
+            let Some(o) = &v.outcome else { continue };
+            let domain = crate::model::domain_of(&v.question.skill);
+            if let Some(t) = domains.iter_mut().find(|t| t.domain == domain) {
+                t.answered += 1;
+                t.correct += usize::from(o.correct);
+            }
+            times.push(o.elapsed_ms);
+            if !o.correct {
+                let mut m = v.clone();
+                m.scroll = 0;
+                m.exam_review = true;
+                missed.push(m);
+            }
+        }
+        domains.retain(|t| t.answered > 0);
+        times.sort_unstable();
+        Summary {
+            mode: st.mode,
+            answered: st.answered,
+            correct: st.correct,
+            next_due,
+            spent_ms: (now - st.started_at).num_milliseconds().max(0),
+            median_answer_ms: times.get(times.len() / 2).copied(),
+            domains,
+            missed,
+            cursor: 0,
+            detail: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -668,6 +749,9 @@ impl App {
             correct: 0,
             planned,
             current,
+            started_at: now,
+            done: Vec::new(),
+            looked_for_more: false,
         }));
     }
 
@@ -697,17 +781,20 @@ impl App {
                 card_before,
                 next_due: card_after.due,
                 previews: Vec::new(),
+                recall: None,
             });
             requeue(st, card_after);
         }
     }
 
-    /// The shell worked out when each rating (Again to Easy) would bring the card back.
-    pub fn rating_previews(&mut self, previews: Vec<DateTime<Utc>>) {
+    /// The shell worked out when each rating (Again to Easy) would bring the card back, and
+    /// how likely FSRS thought recalling it was when it was asked.
+    pub fn rating_previews(&mut self, previews: Vec<DateTime<Utc>>, recall: Option<f32>) {
         if let Screen::Study(st) = &mut self.screen
             && let Some(s) = st.current.outcome.as_mut().and_then(|o| o.saved.as_mut())
         {
             s.previews = previews;
+            s.recall = recall;
         }
     }
 
@@ -723,23 +810,74 @@ impl App {
         }
     }
 
-    /// The shell took the answer back: the question is asked again as if it had just been
-    /// shown, and the session's counts and queue forget the answer.
-    pub fn undone(&mut self, now: DateTime<Utc>) {
-        if let Screen::Study(st) = &mut self.screen
-            && let Some(o) = st.current.outcome.take()
-        {
-            st.answered = st.answered.saturating_sub(1);
-            if o.correct {
-                st.correct = st.correct.saturating_sub(1);
+    /// The shell took answer `review_id` back: the question is asked again as if it had just
+    /// been shown, and the session's counts and queue forget the answer. It is the answer on
+    /// screen, or the one before when the next question is already showing (that question goes
+    /// back to the front of the queue).
+    pub fn undone(&mut self, review_id: i64, now: DateTime<Utc>) {
+        let Screen::Study(st) = &mut self.screen else {
+            return;
+        };
+        let saved_id = |v: &QuestionView| v.outcome.as_ref().and_then(|o| o.saved.as_ref()).map(|s| s.review_id);
+        if saved_id(&st.current) != Some(review_id) {
+            if st.current.outcome.is_some() || st.done.last().and_then(saved_id) != Some(review_id) {
+                return;
             }
-            // A relearning step the answer put back into the session goes with it.
-            let id = st.current.question.id.clone();
-            st.queue.retain(|i| i.question_id != id || i.not_before.is_none());
-            st.current.selected.clear();
-            st.current.scroll = 0;
-            st.current.shown_at = now;
-            self.status = Some("Answer taken back: it is not in your history. Answer again.".into());
+            let Some(prev) = st.done.pop() else {
+                return;
+            };
+            let next = std::mem::replace(&mut st.current, prev);
+            st.queue.insert(
+                0,
+                QueueItem {
+                    question_id: next.question.id,
+                    not_before: None,
+                },
+            );
+        }
+        let Some(o) = st.current.outcome.take() else {
+            return;
+        };
+        st.answered = st.answered.saturating_sub(1);
+        if o.correct {
+            st.correct = st.correct.saturating_sub(1);
+        }
+        // A relearning step the answer put back into the session goes with it.
+        let id = st.current.question.id.clone();
+        st.queue.retain(|i| i.question_id != id || i.not_before.is_none());
+        st.current.selected.clear();
+        st.current.scroll = 0;
+        st.current.shown_at = now;
+        self.status = Some("Answer taken back: it is not in your history. Answer again.".into());
+    }
+
+    /// At the end of a review, the cards that came due while it ran (maybe none): the session
+    /// carries on with them, or ends with its summary.
+    pub fn carry_on_review(&mut self, due: Vec<String>, now: DateTime<Utc>) {
+        let screen = std::mem::replace(&mut self.screen, Screen::Home);
+        let Screen::Study(mut st) = screen else {
+            self.screen = screen;
+            return;
+        };
+        let mut added = 0;
+        for id in due {
+            if id != st.current.question.id && !st.queue.iter().any(|i| i.question_id == id) {
+                st.queue.push(QueueItem {
+                    question_id: id,
+                    not_before: None,
+                });
+                added += 1;
+            }
+        }
+        st.planned += added;
+        st.looked_for_more = true;
+        let (screen, _) = next_question(self, st, now);
+        self.screen = screen;
+        if added > 0 {
+            self.status = Some(format!(
+                "{added} more card{} came due while you studied: carrying on.",
+                if added == 1 { "" } else { "s" }
+            ));
         }
     }
 
@@ -900,10 +1038,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
         Screen::Home => home(app, action),
         Screen::Picker(p) => picker(app, p, action),
         Screen::Study(st) => study(app, st, action, now),
-        Screen::Summary(s) => match action {
-            Action::Enter | Action::Back => (Screen::Home, vec![Effect::RefreshDashboard]),
-            _ => (Screen::Summary(s), vec![]),
-        },
+        Screen::Summary(s) => summary_update(app, s, action, now),
         Screen::Notice(n) => match action {
             Action::OfferPractice if n.offer_practice => (
                 Screen::Picker(Picker {
@@ -945,6 +1080,48 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     effects
 }
 
+fn summary_update(app: &mut App, mut s: Summary, action: Action, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
+    let n = s.missed.len();
+    if let Some(i) = s.detail {
+        let v = &mut s.missed[i.min(n.saturating_sub(1))];
+        match action {
+            Action::Back | Action::Enter => s.detail = None,
+            Action::Next | Action::Prev if n > 0 => {
+                let j = if action == Action::Next {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                s.detail = Some(j);
+                s.cursor = j;
+            }
+            Action::Up => v.scroll = v.scroll.saturating_sub(1),
+            Action::Down => v.scroll = v.scroll.saturating_add(1),
+            Action::ScrollUp | Action::PageUp => {
+                v.scroll = v.scroll.saturating_sub(if action == Action::PageUp { 10 } else { 3 })
+            }
+            Action::ScrollDown | Action::PageDown => {
+                v.scroll = v.scroll.saturating_add(if action == Action::PageDown { 10 } else { 3 })
+            }
+            _ => {}
+        }
+        return (Screen::Summary(s), vec![]);
+    }
+    match action {
+        Action::Up => s.cursor = s.cursor.saturating_sub(1),
+        Action::Down => s.cursor = (s.cursor + 1).min(n.saturating_sub(1)),
+        Action::Enter if n > 0 => s.detail = Some(s.cursor.min(n - 1)),
+        Action::PractiseMissed if n > 0 => {
+            let ids = s.missed.iter().map(|v| v.question.id.clone()).collect();
+            app.start_study(Mode::Practice, "retry the missed".to_string(), ids, now);
+            return (std::mem::replace(&mut app.screen, Screen::Home), vec![]);
+        }
+        Action::Enter | Action::Back => return (Screen::Home, vec![Effect::RefreshDashboard]),
+        _ => {}
+    }
+    (Screen::Summary(s), vec![])
+}
+
 fn search_update(app: &mut App, mut sr: SearchScreen, action: Action, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
     match action {
         Action::Back => return (Screen::Home, vec![Effect::RefreshDashboard]),
@@ -974,6 +1151,7 @@ pub fn current_view(app: &App) -> Option<&QuestionView> {
         Screen::Study(st) => Some(&st.current),
         Screen::Exam(ex) => ex.items.get(ex.pos).map(|i| &i.view),
         Screen::Report(r) => r.detail.as_ref().map(|(_, v)| v),
+        Screen::Summary(s) => s.detail.and_then(|i| s.missed.get(i)),
         _ => None,
     }
 }
@@ -1122,16 +1300,13 @@ fn study(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<Utc>) 
             if let Some(sr) = st.from_search.take() {
                 return (Screen::Search(sr), vec![]);
             }
-            let summary = Summary {
-                mode: st.mode,
-                answered: st.answered,
-                correct: st.correct,
-                next_due: None,
-            };
             if st.answered == 0 {
                 return (Screen::Home, vec![Effect::RefreshDashboard]);
             }
-            return (Screen::Summary(summary), vec![]);
+            if answered {
+                st.done.push(st.current.clone());
+            }
+            return (Screen::Summary(Summary::of(&app.pack, &st, None, now)), vec![]);
         }
         Action::ScrollUp | Action::PageUp => {
             let step = if action == Action::PageUp { 10 } else { 3 };
@@ -1178,10 +1353,12 @@ fn study(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<Utc>) 
             if correct {
                 st.correct += 1;
             }
+            let elapsed_ms = (now - st.current.shown_at).num_milliseconds().max(0);
             st.current.outcome = Some(Outcome {
                 correct,
                 auto,
                 rating: auto,
+                elapsed_ms,
                 saved: None,
             });
             st.current.scroll = 0;
@@ -1194,7 +1371,7 @@ fn study(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<Utc>) 
                 correct,
                 rating: auto,
                 at: now,
-                elapsed_ms: (now - st.current.shown_at).num_milliseconds().max(0),
+                elapsed_ms,
             };
             return (Screen::Study(st), vec![Effect::SaveAnswer(rec)]);
         }
@@ -1220,7 +1397,12 @@ fn study(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<Utc>) 
                 }
             }
         }
-        Action::Undo if answered => match st.current.outcome.as_ref().and_then(|o| o.saved.as_ref()) {
+        // Undo works on the answer on screen, or just after: on the one before, while the next
+        // question is still unanswered.
+        Action::Undo => match if answered { Some(&st.current) } else { st.done.last() }
+            .and_then(|v| v.outcome.as_ref())
+            .and_then(|o| o.saved.as_ref())
+        {
             Some(s) => {
                 let eff = Effect::UndoAnswer {
                     review_id: s.review_id,
@@ -1238,49 +1420,36 @@ fn study(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<Utc>) 
 
 /// Moves to the next question of the session, or to the summary.
 fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
+    let same = |a: &QuestionView, b: &QuestionView| a.question.id == b.question.id && a.shown_at == b.shown_at;
+    if st.current.outcome.is_some() && !st.done.last().is_some_and(|d| same(d, &st.current)) {
+        st.done.push(st.current.clone());
+    }
     // Only what is due now, in queue order: a card in a learning step is never shown again
     // before its step is due (the same stem seconds after its key, graduated by two quick
     // "Good"s, teaches nothing). The session ends saying when such cards come back.
-    let pick = st.queue.iter().position(|i| i.not_before.is_none_or(|t| t <= now));
-    match pick {
-        Some(k) => {
-            let item = st.queue.remove(k);
-            match app.view_for(&item.question_id, now) {
-                Some(v) => {
-                    st.current = v;
-                    (Screen::Study(st), vec![])
-                }
-                None => next_question(app, st, now),
-            }
-        }
-        None => {
-            if let Some(sr) = st.from_search.take() {
-                return (Screen::Search(sr), vec![]);
-            }
-            let waiting = st.queue.iter().filter_map(|i| i.not_before).min();
-            let next_due = waiting.or_else(|| {
-                st.current
-                    .outcome
-                    .as_ref()
-                    .and_then(|o| o.saved.as_ref())
-                    .map(|s| s.next_due)
-            });
-            // A review ends only when nothing is due: the shell looks for cards that came due
-            // while the session ran and continues with them.
-            let more = if st.mode == Mode::Review {
-                vec![Effect::ReviewMoreDue]
-            } else {
-                vec![]
-            };
-            (
-                Screen::Summary(Summary {
-                    mode: st.mode,
-                    answered: st.answered,
-                    correct: st.correct,
-                    next_due,
-                }),
-                more,
-            )
+    while let Some(k) = st.queue.iter().position(|i| i.not_before.is_none_or(|t| t <= now)) {
+        let item = st.queue.remove(k);
+        if let Some(v) = app.view_for(&item.question_id, now) {
+            st.current = v;
+            st.looked_for_more = false;
+            return (Screen::Study(st), vec![]);
         }
     }
+    if let Some(sr) = st.from_search.take() {
+        return (Screen::Search(sr), vec![]);
+    }
+    // A review ends only when nothing is due: the shell looks for cards that came due while
+    // the session ran and carries on with them ([`App::carry_on_review`]).
+    if st.mode == Mode::Review && !st.looked_for_more {
+        return (Screen::Study(st), vec![Effect::ReviewMoreDue]);
+    }
+    let waiting = st.queue.iter().filter_map(|i| i.not_before).min();
+    let next_due = waiting.or_else(|| {
+        st.current
+            .outcome
+            .as_ref()
+            .and_then(|o| o.saved.as_ref())
+            .map(|s| s.next_due)
+    });
+    (Screen::Summary(Summary::of(&app.pack, &st, next_due, now)), vec![])
 }

@@ -210,6 +210,7 @@ impl ReportScreen {
             correct: item.correct,
             auto: crate::srs::Rating::auto(item.correct),
             rating: crate::srs::Rating::auto(item.correct),
+            elapsed_ms: 0,
             saved: None,
         });
         v.exam_review = true;

@@ -105,6 +105,9 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char(c @ 'A'..='F') => Some(Action::Toggle(c as usize - 'A' as usize)),
             KeyCode::Char(c @ '1'..='6') => Some(Action::Toggle(c as usize - '1' as usize)),
             KeyCode::Char(' ') => Some(Action::ToggleHighlighted),
+            // Just after an answer: take it back from the next question.
+            KeyCode::Char('u') if !st.done.is_empty() => Some(Action::Undo),
+            KeyCode::Char('z') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Action::Undo),
             _ => common,
         },
         Screen::Study(_) => match key.code {
@@ -114,11 +117,20 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char(' ') => Some(Action::Enter),
             _ => common,
         },
+        Screen::Summary(s) if s.detail.is_some() => match key.code {
+            KeyCode::Char('n') | KeyCode::Right => Some(Action::Next),
+            KeyCode::Char('p') | KeyCode::Left => Some(Action::Prev),
+            _ => common,
+        },
+        Screen::Summary(_) => match key.code {
+            KeyCode::Char('r') => Some(Action::PractiseMissed),
+            _ => common,
+        },
         Screen::Notice(_) => match key.code {
             KeyCode::Char('p') => Some(Action::OfferPractice),
             _ => common,
         },
-        Screen::Picker(_) | Screen::Summary(_) | Screen::History(_) | Screen::Search(_) => common,
+        Screen::Picker(_) | Screen::History(_) | Screen::Search(_) => common,
         Screen::Stats(_) => match key.code {
             KeyCode::Left | KeyCode::Char('h') => Some(Action::Left),
             KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Some(Action::Right),
@@ -193,11 +205,11 @@ pub fn map_mouse(app: &App, size: Rect, ev: MouseEvent) -> Option<Action> {
     }
     match ev.kind {
         MouseEventKind::ScrollUp => Some(match app.screen {
-            Screen::Study(_) | Screen::Exam(_) | Screen::Report(_) => Action::ScrollUp,
+            Screen::Study(_) | Screen::Exam(_) | Screen::Report(_) | Screen::Summary(_) => Action::ScrollUp,
             _ => Action::Up,
         }),
         MouseEventKind::ScrollDown => Some(match app.screen {
-            Screen::Study(_) | Screen::Exam(_) | Screen::Report(_) => Action::ScrollDown,
+            Screen::Study(_) | Screen::Exam(_) | Screen::Report(_) | Screen::Summary(_) => Action::ScrollDown,
             _ => Action::Down,
         }),
         MouseEventKind::Down(MouseButton::Left) => {

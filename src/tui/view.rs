@@ -121,7 +121,16 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         Screen::Home => format!(" cloudprep · {} · {}", app.pack.exam.code, app.pack.exam.title),
         Screen::Picker(_) => " Practice · choose what to study".to_string(),
         Screen::Study(st) => study_title(st),
-        Screen::Summary(s) => format!(" {} · session done", s.mode.title()),
+        Screen::Summary(s) => match s.detail {
+            Some(i) => format!(
+                " {} · missed question {} of {} · skill {}",
+                s.mode.title(),
+                i + 1,
+                s.missed.len(),
+                s.missed.get(i).map(|v| v.question.skill.as_str()).unwrap_or("")
+            ),
+            None => format!(" {} · session done", s.mode.title()),
+        },
         Screen::Notice(n) => format!(" {}", n.title),
         Screen::Exam(ex) => ev::exam_title(ex, now),
         Screen::ExamIntro(_) => " Mock exam".to_string(),
@@ -136,15 +145,29 @@ pub fn render_at(app: &App, f: &mut Frame, now: DateTime<Utc>) {
         Screen::Exam(ex) if ex.clock_within(now, crate::mock::CLOCK_WARNING_MIN) => theme.bad(),
         _ => theme.accent(),
     };
-    f.render_widget(
-        Paragraph::new(Line::styled(clip(&title, top.width as usize), title_style)),
-        top,
-    );
+    // A quiet counter of the time on the question, at the right of the title.
+    let counter = match &app.screen {
+        Screen::Study(st) if st.current.outcome.is_none() => Some(crate::mock::format_elapsed(
+            (now - st.current.shown_at).num_milliseconds(),
+        )),
+        _ => None,
+    };
+    let title_w = (top.width as usize).saturating_sub(counter.as_ref().map_or(0, |c| c.len() + 2));
+    f.render_widget(Paragraph::new(Line::styled(clip(&title, title_w), title_style)), top);
+    if let Some(c) = counter {
+        f.render_widget(
+            Paragraph::new(Line::styled(format!("{c} "), theme.dim())).alignment(Alignment::Right),
+            top,
+        );
+    }
     match &app.screen {
         Screen::Home => home(app, theme, f, body),
         Screen::Picker(p) => picker(app, p, theme, f, body),
         Screen::Study(st) => question(&st.current, theme, f, body),
-        Screen::Summary(s) => summary(s, now, theme, f, body),
+        Screen::Summary(s) => match s.detail.and_then(|i| s.missed.get(i)) {
+            Some(v) => question(v, theme, f, body),
+            None => summary(app, s, now, theme, f, body),
+        },
         Screen::Notice(n) => notice(n, theme, f, body),
         Screen::Exam(ex) => ev::exam(ex, theme, f, body),
         Screen::ExamIntro(i) => ev::intro(i, theme, f, body),
@@ -332,7 +355,16 @@ pub fn footer_keys(app: &App) -> String {
                 None => format!("Enter next ({auto}) · 1 Again 2 Hard 3 Good 4 Easy · u undo · ? help · q end"),
             }
         }
+        Screen::Study(st) if !st.done.is_empty() => {
+            "a-f pick · Enter submit · u undo last answer · PgDn more · ? help · q end".into()
+        }
         Screen::Study(_) => "a-f pick · Space toggle · ↑↓ move · Enter submit · PgDn more · ? help · q end".into(),
+        Screen::Summary(s) if s.detail.is_some() => {
+            "n p next / previous missed · ↑↓ PgUp PgDn scroll · Esc back to the summary · ? help".into()
+        }
+        Screen::Summary(s) if !s.missed.is_empty() => {
+            "↑↓ move · Enter open the missed question · r retry the missed · q home · ? help".into()
+        }
         Screen::Summary(_) => "Enter home · ? help".into(),
         Screen::Notice(n) if n.drill.is_some() => "Enter start the drill · Esc home · ? help".into(),
         Screen::Notice(n) if n.offer_practice => "p practice · Enter home · ? help".into(),
@@ -641,18 +673,20 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
         });
         if !v.exam_review {
             let rating = match &o.saved {
-                Some(s) => format!(
-                    "Rated {} · next review {}",
-                    o.rating.label(),
-                    relative_time(s.next_due, s.at)
-                ),
+                Some(s) => {
+                    let recall = match s.recall {
+                        Some(r) => format!("FSRS put your recall at {:.0}% when asked", f64::from(r) * 100.0),
+                        None => "new card".to_string(),
+                    };
+                    format!(
+                        "Rated {} · next review {} · {recall}",
+                        o.rating.label(),
+                        relative_time(s.next_due, s.at)
+                    )
+                }
                 None => format!("Rated {}", o.rating.label()),
             };
-            out.push(BodyLine {
-                line: Line::styled(rating, theme.dim()),
-                option: None,
-                link: None,
-            });
+            wrap_into(&mut out, &rating, w, "", "", theme.dim(), None);
         }
         blank(&mut out);
     }
@@ -842,16 +876,25 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-fn summary(s: &Summary, now: DateTime<Utc>, theme: Theme, f: &mut Frame, area: Rect) {
+fn summary(app: &App, s: &Summary, now: DateTime<Utc>, theme: Theme, f: &mut Frame, area: Rect) {
     let pct = if s.answered == 0 {
         0.0
     } else {
         100.0 * s.correct as f64 / s.answered as f64
     };
+    let width = area.width.min(96);
+    let w = width.saturating_sub(4) as usize;
+    let mut time = format!("in {}", crate::mock::format_duration_words(s.spent_ms));
+    if let Some(m) = s.median_answer_ms {
+        time.push_str(&format!(" · median {} to answer", crate::mock::format_answer_time(m)));
+    }
     let mut lines = vec![
         Line::raw(""),
         Line::styled(
-            format!("  {} answered, {} correct ({pct:.0}%).", s.answered, s.correct),
+            clip(
+                &format!("  {} answered, {} right ({pct:.0}%) {time}", s.answered, s.correct),
+                w,
+            ),
             theme.title(),
         ),
         Line::raw("  Every answer is saved and scheduled with FSRS-6."),
@@ -864,12 +907,65 @@ fn summary(s: &Summary, now: DateTime<Utc>, theme: Theme, f: &mut Frame, area: R
             format!("  The last card comes back {when}.")
         }));
     }
+    if !s.domains.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("  By domain", theme.title()));
+        for d in &s.domains {
+            let tail = format!("{} of {} right", d.correct, d.answered);
+            let name = app.pack.exam.domain(&d.domain).map(|x| x.title.as_str()).unwrap_or("");
+            let label_w = w.saturating_sub(tail.len() + 4);
+            let label = clip(&format!("{} {name}", d.domain), label_w);
+            let style = if d.correct == d.answered {
+                Style::new()
+            } else {
+                theme.bad()
+            };
+            lines.push(Line::styled(format!("  {label:<label_w$}  {tail}"), style));
+        }
+    }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("  Press Enter to go home.", theme.dim()));
-    let r = centered(area, 64, 9);
+    let list_start = lines.len();
+    if s.missed.is_empty() {
+        lines.push(Line::styled("  Nothing missed.", theme.good()));
+    } else {
+        lines.push(Line::styled(
+            format!(
+                "  Missed ({}): Enter opens one with its feedback · r retries them now",
+                s.missed.len()
+            ),
+            theme.title(),
+        ));
+        for (i, v) in s.missed.iter().enumerate() {
+            let stem = v.question.stem.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = clip(&format!("{:<7} {stem}", v.question.skill), w.saturating_sub(2));
+            lines.push(if i == s.cursor {
+                Line::styled(format!("  › {text}"), theme.selected())
+            } else {
+                Line::raw(format!("    {text}"))
+            });
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        if s.missed.is_empty() {
+            "  Enter: home"
+        } else {
+            "  Enter: open · r: retry the missed · q: home"
+        },
+        theme.dim(),
+    ));
+    let r = centered(area, width, (lines.len() as u16 + 2).min(area.height));
+    // Keep the highlighted missed question in view.
+    let inner = r.height.saturating_sub(2) as usize;
+    let cursor_row = list_start + 1 + s.cursor;
+    let scroll = (cursor_row + 3)
+        .saturating_sub(inner)
+        .min(lines.len().saturating_sub(inner)) as u16;
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(format!(" {} ", s.mode.title()))),
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(Block::bordered().title(format!(" {} ", s.mode.title()))),
         r,
     );
 }
@@ -920,11 +1016,21 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             ("PgUp PgDn", "scroll"),
             ("Enter", "submit; after the feedback: next"),
             ("1 2 3 4", "after the feedback: rate Again/Hard/Good/Easy"),
-            ("u Ctrl-Z", "after the feedback: take the answer back and answer again"),
+            (
+                "u Ctrl-Z",
+                "take the last answer back and answer again (on its feedback or the next question)",
+            ),
             ("mouse", "click an option, wheel to scroll"),
             ("q Esc", "end the session"),
         ],
-        Screen::Summary(_) | Screen::Notice(_) => &[
+        Screen::Summary(_) => &[
+            ("↑↓ j k", "move in the missed questions"),
+            ("Enter", "open a missed question with its feedback (none missed: home)"),
+            ("n p", "in a missed question: next / previous"),
+            ("r", "retry the missed questions now (practice)"),
+            ("q Esc", "home (from a missed question: the summary)"),
+        ],
+        Screen::Notice(_) => &[
             ("Enter", "home (on a drill's plan: start the drill)"),
             ("p", "practice (when offered)"),
             ("Esc", "home"),

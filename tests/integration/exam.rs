@@ -728,25 +728,31 @@ fn the_report_practises_exactly_the_items_missed() {
     assert_eq!(asked.len(), 9);
 }
 
+/// A practice session on `ids` of the valid fixture, saved in a real database file (the
+/// directory is returned so that it lives as long as the test).
+fn practising_on_a_file(ids: &[&str]) -> (tempfile::TempDir, std::path::PathBuf, Shell, App) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("state.db");
+    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
+    let sh = shell(Store::open(&db).expect("store"), l.pack.expect("pack"));
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    let ids = ids.iter().map(|s| s.to_string()).collect();
+    a.start_study(cloudprep::model::Mode::Practice, "t".into(), ids, t0());
+    (dir, db, sh, a)
+}
+
+fn study(a: &App) -> cloudprep::tui::app::Study {
+    match &a.screen {
+        Screen::Study(st) => (**st).clone(),
+        other => panic!("not studying: {other:?}"),
+    }
+}
+
 #[test]
 fn undo_takes_an_answer_back_from_the_history_and_asks_again() {
     use cloudprep::tui::keys::map_key;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("state.db");
-    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
-    let mut sh = shell(Store::open(&db).expect("store"), l.pack.expect("pack"));
-    let mut a = App::new(sh.pack.clone(), 1, false);
-    a.start_study(
-        cloudprep::model::Mode::Practice,
-        "t".into(),
-        vec!["alarm-basic".into(), "alarm-basic".into()],
-        t0(),
-    );
-    let study = |a: &App| match &a.screen {
-        Screen::Study(st) => st.clone(),
-        other => panic!("not studying: {other:?}"),
-    };
+    let (_dir, db, mut sh, mut a) = practising_on_a_file(&["alarm-basic", "alarm-basic"]);
     // First answer, kept: the card exists with one rep.
     step(&mut sh, &mut a, Action::Toggle(0), t0());
     step(&mut sh, &mut a, Action::Enter, t0());
@@ -794,6 +800,66 @@ fn undo_takes_an_answer_back_from_the_history_and_asks_again() {
     assert!(st.current.outcome.is_none() && st.current.selected.is_empty());
     assert_eq!(st.answered, 1);
     assert!(a.status.as_deref().is_some_and(|s| s.contains("taken back")));
+}
+
+/// Issue 15 item 3: undo works "just after" too, once the next question is on screen: the
+/// previous answer leaves the history and is asked again, and the next question waits.
+#[test]
+fn undo_just_after_takes_back_the_previous_answer_from_the_next_question() {
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (_dir, db, mut sh, mut a) = practising_on_a_file(&["alarm-basic", "logs-retention"]);
+    // Before any answer, `u` on a question is nothing (it is not an option key either).
+    assert_eq!(map_key(&a, KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE)), None);
+    step(&mut sh, &mut a, Action::Toggle(0), t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    step(&mut sh, &mut a, Action::Enter, t0() + Duration::seconds(20));
+    assert_eq!(study(&a).current.question.id, "logs-retention");
+    assert_eq!(sh.store.count_reviews("TST-C01").expect("count"), 1);
+    let text = format!("{:?}", draw(&a, t0() + Duration::seconds(21)).backend());
+    assert!(text.contains("u undo last answer"), "{text}");
+    let undo = map_key(&a, KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE)).expect("u");
+    step(&mut sh, &mut a, undo, t0() + Duration::seconds(25));
+    drop(sh);
+    let store = Store::open(&db).expect("reopen");
+    assert_eq!(store.count_reviews("TST-C01").expect("count"), 0);
+    assert_eq!(store.card("TST-C01", "alarm-basic").expect("card"), None, "new again");
+    let st = study(&a);
+    assert_eq!(st.current.question.id, "alarm-basic", "asked again");
+    assert!(st.current.outcome.is_none() && st.current.selected.is_empty());
+    assert_eq!((st.answered, st.done.len()), (0, 0));
+    assert_eq!(
+        st.queue.first().map(|i| i.question_id.as_str()),
+        Some("logs-retention"),
+        "the next question comes after it"
+    );
+    assert!(a.status.as_deref().is_some_and(|s| s.contains("taken back")));
+}
+
+/// Issue 15 item 7: the feedback says what FSRS expected (recall when asked) and when the card
+/// is due next, and item 1: a review that ends carries on with cards that came due meanwhile.
+#[test]
+fn feedback_shows_the_recall_fsrs_expected_for_a_card_seen_before() {
+    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
+    let mut sh = shell(Store::open_in_memory().expect("store"), l.pack.expect("pack"));
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    let ids = vec!["alarm-basic".to_string()];
+    a.start_study(cloudprep::model::Mode::Practice, "t".into(), ids.clone(), t0());
+    step(&mut sh, &mut a, Action::Toggle(0), t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("new card"), "{text}");
+    // Three days later the same card: FSRS's recall estimate is on the feedback.
+    let t3 = t0() + Duration::days(3);
+    let card = sh.store.card("TST-C01", "alarm-basic").expect("card").expect("card");
+    let expected = card.retrievability(&sh.sched, t3).expect("seen card");
+    a.start_study(cloudprep::model::Mode::Practice, "t".into(), ids, t3);
+    step(&mut sh, &mut a, Action::Toggle(0), t3);
+    step(&mut sh, &mut a, Action::Enter, t3);
+    let text = format!("{:?}", draw(&a, t3).backend());
+    let want = format!("FSRS put your recall at {:.0}% when asked", f64::from(expected) * 100.0);
+    assert!(text.contains(&want), "{want} in {text}");
+    assert!(text.contains("next review "), "{text}");
 }
 
 #[test]

@@ -251,8 +251,11 @@ fn a_card_in_its_step_is_not_shown_again_before_the_step_is_due() {
     a.answer_saved(1, t0(), before, &after);
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("next review in "), "relative, not a timestamp: {text}");
-    // Seconds later: not the same stem again, but the end of the session.
-    app::update(&mut a, Action::Enter, t0() + chrono::Duration::seconds(5));
+    // Seconds later: not the same stem again, but the end of the session once the shell has
+    // looked for cards that came due meanwhile (none).
+    let eff = app::update(&mut a, Action::Enter, t0() + chrono::Duration::seconds(5));
+    assert_eq!(eff, vec![Effect::ReviewMoreDue]);
+    a.carry_on_review(Vec::new(), t0() + chrono::Duration::seconds(5));
     let Screen::Summary(s) = &a.screen else {
         panic!("{:?}", a.screen)
     };
@@ -694,4 +697,127 @@ fn home_shows_the_plan_to_the_exam_date() {
     assert!(text.contains("New a day      16"), "{text}");
     assert!(text.contains("Reviews a day  about 14"), "{text}");
     assert!(text.contains("Next mock      Sun 13 Dec"), "{text}");
+}
+
+/// A review that runs out carries on with the cards that came due while it ran, in the same
+/// session (its summary counts them all).
+#[test]
+fn a_review_carries_on_with_cards_that_came_due_in_the_same_session() {
+    let mut a = app_with_dash();
+    a.start_study(Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
+    let right = correct_display(&a);
+    app::update(&mut a, Action::Toggle(right), t0());
+    app::update(&mut a, Action::Enter, t0());
+    let eff = app::update(&mut a, Action::Enter, t0());
+    assert_eq!(eff, vec![Effect::ReviewMoreDue]);
+    a.carry_on_review(vec!["logs-retention".into()], t0());
+    assert_eq!(current(&a).question.id, "logs-retention");
+    assert!(a.status.as_deref().is_some_and(|s| s.contains("1 more card came due")));
+    let right = correct_display(&a);
+    app::update(&mut a, Action::Toggle(right), t0());
+    app::update(&mut a, Action::Enter, t0());
+    assert_eq!(app::update(&mut a, Action::Enter, t0()), vec![Effect::ReviewMoreDue]);
+    a.carry_on_review(Vec::new(), t0());
+    let Screen::Summary(s) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!((s.answered, s.correct), (2, 2));
+}
+
+/// Answers the question on screen right or wrong, then moves on, `secs` seconds after it showed.
+fn answer(a: &mut App, right: bool, at: chrono::DateTime<Utc>) {
+    let r = correct_display(a);
+    let pick = if right { r } else { (r + 1) % 4 };
+    app::update(a, Action::Toggle(pick), at);
+    app::update(a, Action::Enter, at);
+    app::update(a, Action::Enter, at);
+}
+
+/// Issue 15 item 1: the end of a session says what was answered, how long it took, how each
+/// domain went, and lists the missed questions: `Enter` opens one with its feedback, `n`/`p`
+/// go through them, `Esc` comes back, `r` retries just those.
+#[test]
+fn the_summary_lists_the_missed_questions_to_reopen_and_retry() {
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |a: &App, c: KeyCode| map_key(a, KeyEvent::new(c, KeyModifiers::NONE)).expect("mapped");
+    let mut a = studying(&["alarm-basic", "logs-retention", "asg-target-tracking"]);
+    answer(&mut a, false, t0() + chrono::Duration::seconds(40));
+    answer(&mut a, true, t0() + chrono::Duration::seconds(70));
+    answer(&mut a, false, t0() + chrono::Duration::seconds(190));
+    let Screen::Summary(s) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!((s.answered, s.correct), (3, 1));
+    let missed: Vec<&str> = s.missed.iter().map(|v| v.question.id.as_str()).collect();
+    assert_eq!(missed, ["alarm-basic", "asg-target-tracking"]);
+    let tallies: Vec<(&str, usize, usize)> = s
+        .domains
+        .iter()
+        .map(|d| (d.domain.as_str(), d.answered, d.correct))
+        .collect();
+    assert_eq!(tallies, [("1", 2, 1), ("2", 1, 0)]);
+    assert_eq!(s.spent_ms, 190_000);
+    // Answer times: 40 s, 30 s, 120 s: the median is 40 s.
+    assert_eq!(s.median_answer_ms, Some(40_000));
+    insta::assert_snapshot!("summary_80x24", draw(&a, 80, 24).backend());
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(
+        text.contains("3 answered, 1 right (33%) in 3 min · median 40 s to answer"),
+        "{text}"
+    );
+    // Enter opens the first missed question with its feedback; n goes to the next.
+    let k = key(&a, KeyCode::Enter);
+    app::update(&mut a, k, t0());
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("missed question 1 of 2"), "{text}");
+    assert!(text.contains("Incorrect"), "{text}");
+    assert_eq!(
+        app::current_question_id(&a).as_deref(),
+        Some("alarm-basic"),
+        "! reports it"
+    );
+    let k = key(&a, KeyCode::Char('n'));
+    app::update(&mut a, k, t0());
+    assert_eq!(app::current_question_id(&a).as_deref(), Some("asg-target-tracking"));
+    let k = key(&a, KeyCode::Esc);
+    app::update(&mut a, k, t0());
+    let Screen::Summary(s) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!((s.detail, s.cursor), (None, 1));
+    // r retries just the missed ones, as practice.
+    let k = key(&a, KeyCode::Char('r'));
+    app::update(&mut a, k, t0());
+    let Screen::Study(st) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!(st.mode, Mode::Practice);
+    assert_eq!(st.planned, 2);
+    let mut ids: Vec<String> = st.queue.iter().map(|i| i.question_id.clone()).collect();
+    ids.push(st.current.question.id.clone());
+    ids.sort();
+    assert_eq!(ids, ["alarm-basic", "asg-target-tracking"]);
+}
+
+/// With nothing missed, `Enter` goes home as before.
+#[test]
+fn a_summary_with_nothing_missed_goes_home_on_enter() {
+    let mut a = studying(&["alarm-basic"]);
+    answer(&mut a, true, t0());
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("Nothing missed."), "{text}");
+    assert_eq!(app::update(&mut a, Action::Enter, t0()), vec![Effect::RefreshDashboard]);
+    assert!(matches!(a.screen, Screen::Home));
+}
+
+/// The question screen counts the time on the question, quietly, at the right of the title.
+#[test]
+fn the_question_screen_counts_the_time_on_it() {
+    let a = studying(&["alarm-basic"]);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| view::render_at(&a, f, t0() + chrono::Duration::seconds(83)))
+        .expect("draw");
+    let top = screen_text(&t).lines().next().unwrap_or_default().to_string();
+    assert!(top.trim_end().ends_with("1:23"), "{top}");
 }
