@@ -271,12 +271,12 @@ pub fn percent(share: f64) -> i64 {
     (share * 100.0).round() as i64
 }
 
-/// "1.2.3" -> "1.2", "1.2" -> "1", "1" -> "1".
 /// The domain of a skill or task id: "2.1.3" → "2".
 pub fn domain_of(id: &str) -> &str {
     id.split('.').next().unwrap_or(id)
 }
 
+/// "1.2.3" -> "1.2", "1.2" -> "1", "1" -> "1".
 pub fn parent_id(id: &str) -> &str {
     match id.rfind('.') {
         Some(i) => &id[..i],

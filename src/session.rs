@@ -135,15 +135,76 @@ fn freshest_first<'a>(
     c
 }
 
-/// Practice: up to `count` questions of the filter, fresh ones first, then shuffled so topics mix.
+/// Which of a filter's questions a practice takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Subset {
+    #[default]
+    All,
+    /// Never answered.
+    Unseen,
+    /// The last answer to it was wrong.
+    Missed,
+    Bookmarked,
+}
+
+impl Subset {
+    /// The next subset, as `f` in the chooser cycles them.
+    pub fn next(self) -> Subset {
+        match self {
+            Subset::All => Subset::Unseen,
+            Subset::Unseen => Subset::Missed,
+            Subset::Missed => Subset::Bookmarked,
+            Subset::Bookmarked => Subset::All,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Subset::All => "all questions",
+            Subset::Unseen => "unseen only",
+            Subset::Missed => "missed before",
+            Subset::Bookmarked => "bookmarked",
+        }
+    }
+}
+
+/// What the learner has done with the questions, for the chooser's counts and subsets.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Marks {
+    /// Answered at least once.
+    pub seen: HashSet<String>,
+    /// The last answer was wrong.
+    pub missed: HashSet<String>,
+    pub bookmarked: HashSet<String>,
+}
+
+impl Marks {
+    pub fn admits(&self, subset: Subset, id: &str) -> bool {
+        match subset {
+            Subset::All => true,
+            Subset::Unseen => !self.seen.contains(id),
+            Subset::Missed => self.missed.contains(id),
+            Subset::Bookmarked => self.bookmarked.contains(id),
+        }
+    }
+}
+
+/// Practice: up to `count` questions of the filter (and of the subset), fresh ones first,
+/// then shuffled so topics mix.
 pub fn practice_queue(
     pack: &Pack,
     filter: &Filter,
+    only: (&Marks, Subset),
     count: usize,
     last_seen: &HashMap<String, DateTime<Utc>>,
     rng: &mut impl Rng,
 ) -> Vec<String> {
-    let candidates: Vec<&Question> = pack.questions.iter().filter(|q| filter.matches(q)).collect();
+    let (marks, subset) = only;
+    let candidates: Vec<&Question> = pack
+        .questions
+        .iter()
+        .filter(|q| filter.matches(q) && marks.admits(subset, &q.id))
+        .collect();
     let mut picked: Vec<String> = freshest_first(candidates, last_seen, rng)
         .into_iter()
         .take(count)
@@ -181,7 +242,7 @@ pub fn review_queue(
     // Domains take turns too: the first skill of each domain, then the second of each, and so
     // on, so a day's new cards are not all from domain 1 (blueprint order).
     by_skill.sort_by(|a, b| a.0.cmp(&b.0));
-    let domain_of = |skill: &str| skill.split('.').next().unwrap_or("").to_string();
+    let domain_of = |skill: &str| crate::model::domain_of(skill).to_string();
     let mut per_domain: HashMap<String, usize> = HashMap::new();
     let mut rank: HashMap<String, usize> = HashMap::new();
     for (skill, _) in &by_skill {
@@ -443,12 +504,46 @@ mod tests {
         for q in all.iter().take(all.len() - 3) {
             last_seen.insert(q.id.clone(), Utc::now());
         }
-        let picked = practice_queue(&p, &f, 3, &last_seen, &mut rng);
+        let picked = practice_queue(&p, &f, (&Marks::default(), Subset::All), 3, &last_seen, &mut rng);
         assert_eq!(picked.len(), 3);
         for id in &picked {
             assert!(!last_seen.contains_key(id), "{id} was seen, unseen ones remained");
             assert_eq!(p.question(id).map(|q| q.task_id()), Some("1.2"));
         }
+    }
+
+    #[test]
+    fn practice_takes_only_the_chosen_subset() {
+        let p = pack();
+        let mut rng = StdRng::seed_from_u64(1);
+        let f = Filter::Task("1.2".into());
+        let ids: Vec<String> = p
+            .questions
+            .iter()
+            .filter(|q| f.matches(q))
+            .map(|q| q.id.clone())
+            .collect();
+        let marks = Marks {
+            seen: ids[..ids.len() - 2].iter().cloned().collect(),
+            missed: ids[..3].iter().cloned().collect(),
+            bookmarked: [ids[4].clone()].into_iter().collect(),
+        };
+        let none = HashMap::new();
+        let mut unseen = practice_queue(&p, &f, (&marks, Subset::Unseen), 10, &none, &mut rng);
+        unseen.sort();
+        let mut want = ids[ids.len() - 2..].to_vec();
+        want.sort();
+        assert_eq!(unseen, want);
+        let mut missed = practice_queue(&p, &f, (&marks, Subset::Missed), 10, &none, &mut rng);
+        missed.sort();
+        let mut want = ids[..3].to_vec();
+        want.sort();
+        assert_eq!(missed, want);
+        assert_eq!(
+            practice_queue(&p, &f, (&marks, Subset::Bookmarked), 10, &none, &mut rng),
+            vec![ids[4].clone()]
+        );
+        assert_eq!(Subset::All.next().next().next().next(), Subset::All);
     }
 
     #[test]

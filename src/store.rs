@@ -383,6 +383,22 @@ impl Store {
         rows.collect::<rusqlite::Result<Vec<String>>>().map_err(|e| self.err(e))
     }
 
+    /// The questions whose last answer (any mode) was wrong. One probe of the review log's
+    /// question index per answered question, never a scan of the log.
+    pub fn missed_ids(&self, exam: &str) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT t.question_id FROM question_totals t WHERE t.exam = ?1 AND (
+                    SELECT r.correct FROM reviews r
+                    WHERE r.exam = t.exam AND r.question_id = t.question_id
+                    ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) = 0",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st.query_map([exam], |r| r.get(0)).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>().map_err(|e| self.err(e))
+    }
+
     /// Logs a graded answer and saves the card's new state, in one transaction; returns the
     /// review's id.
     pub fn record_answer(&mut self, exam: &str, review: &ReviewRow, card: &Card) -> Result<i64> {
@@ -1217,7 +1233,8 @@ mod tests {
         assert_eq!(days, 80);
         assert_eq!(s.count_new_since("X", from_ms(0)).expect("new"), 7);
         let recent = s.recent_by_skill("X", 5).expect("recent");
-        assert_eq!(recent.len(), 15);
+        assert_eq!(recent.len(), 15); // Only q6's last answer (review 76) was wrong.
+        assert_eq!(s.missed_ids("X").expect("missed"), vec!["q6".to_string()]);
     }
 
     #[test]

@@ -202,9 +202,19 @@ impl Shell {
                     app.start_review(queue, new_ids, now);
                 }
             }
-            Effect::StartPractice { filter, count } => {
+            Effect::OpenPicker => {
+                let marks = self.marks()?;
+                let mastery = commands::mastery_map(&self.store, &self.pack, now)?;
+                app.open_picker(app::PickerFacts::new(&self.pack, marks, &mastery));
+            }
+            Effect::StartPractice { filter, count, subset } => {
                 let last_seen = self.last_seen()?;
-                let queue = session::practice_queue(&self.pack, &filter, count, &last_seen, &mut app.rng);
+                let marks = match subset {
+                    session::Subset::All => session::Marks::default(),
+                    _ => self.marks()?,
+                };
+                let queue =
+                    session::practice_queue(&self.pack, &filter, (&marks, subset), count, &last_seen, &mut app.rng);
                 let label = filter.label(&self.pack.exam);
                 app.start_study(Mode::Practice, label, queue, now);
             }
@@ -435,6 +445,16 @@ impl Shell {
             correct: by_difficulty.iter().map(|x| x.1).sum(),
             by_difficulty,
             median_ms: self.store.median_answer_ms(&code)?,
+        })
+    }
+
+    /// What the learner has done with the questions: seen, missed last time, bookmarked.
+    fn marks(&self) -> Result<session::Marks> {
+        let code = self.code();
+        Ok(session::Marks {
+            seen: self.store.seen_ids(code)?.into_iter().collect(),
+            missed: self.store.missed_ids(code)?.into_iter().collect(),
+            bookmarked: HashSet::new(),
         })
     }
 
@@ -885,7 +905,11 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
     app.dash_at = Some(now);
     let first = match start {
         Start::Home => vec![],
-        Start::Practice(filter, count) => vec![Effect::StartPractice { filter, count }],
+        Start::Practice(filter, count) => vec![Effect::StartPractice {
+            filter,
+            count,
+            subset: session::Subset::All,
+        }],
         Start::Review => vec![Effect::StartReview],
         Start::Drill(count) => vec![Effect::StartDrill { count }],
         Start::Exam(opts) => vec![Effect::OpenExam(opts)],

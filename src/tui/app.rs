@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::model::{Kind, Mode, Pack, Question};
-use crate::session::{self, Filter};
+use crate::session::{self, Filter, Marks, Subset};
 use crate::srs::{Card, Rating};
 
 /// Seconds between refreshes of home's dashboard while it is on screen.
@@ -144,6 +144,11 @@ pub enum Action {
     /// On a mock-exam report: practise the items missed (wrong or unanswered); on a session's
     /// summary: retry the questions missed.
     PractiseMissed,
+    /// In the practice chooser: more or fewer questions.
+    More,
+    Fewer,
+    /// In the practice chooser: the next subset (all, unseen, missed, bookmarked).
+    CycleSubset,
     /// In the exam's review grid: the cursor to the next unanswered item (wrapping).
     NextUnanswered,
     /// In the exam's review grid: the cursor to the next marked item (wrapping).
@@ -173,7 +178,10 @@ pub enum Effect {
     StartPractice {
         filter: Filter,
         count: usize,
+        subset: Subset,
     },
+    /// Open the practice chooser with the learner's counts and mastery.
+    OpenPicker,
     StartDrill {
         count: usize,
     },
@@ -261,6 +269,7 @@ impl Effect {
             Effect::StartReview
                 | Effect::ReviewMoreDue
                 | Effect::StartPractice { .. }
+                | Effect::OpenPicker
                 | Effect::StartDrill { .. }
                 | Effect::OpenExam(_)
                 | Effect::CreateExam { .. }
@@ -382,6 +391,9 @@ pub struct SearchScreen {
     pub hits: Vec<String>,
     pub cursor: usize,
 }
+
+/// Most questions one practice session takes.
+pub const PRACTICE_MAX: usize = 100;
 
 /// Longest note kept with a question report.
 pub const REPORT_NOTE_MAX: usize = 500;
@@ -543,6 +555,89 @@ pub struct Study {
 pub struct Picker {
     pub level: PickLevel,
     pub index: usize,
+    /// Which of the chosen questions to take.
+    pub subset: Subset,
+    /// How many questions to practise.
+    pub count: usize,
+    pub facts: Rc<PickerFacts>,
+}
+
+/// What the chooser shows on each row: questions seen of the total, mastery, and how many
+/// are in each subset.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PickerFacts {
+    pub marks: Marks,
+    /// Mastery (0..1) by domain, task and skill id.
+    pub mastery: std::collections::HashMap<String, f64>,
+    /// Counts by domain, task and skill id, and "" for the whole bank.
+    pub counts: std::collections::HashMap<String, RowCounts>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub total: usize,
+    pub seen: usize,
+    pub missed: usize,
+    pub bookmarked: usize,
+}
+
+impl RowCounts {
+    /// How many questions of the row are in `subset`.
+    pub fn in_subset(&self, subset: Subset) -> usize {
+        match subset {
+            Subset::All => self.total,
+            Subset::Unseen => self.total - self.seen.min(self.total),
+            Subset::Missed => self.missed,
+            Subset::Bookmarked => self.bookmarked,
+        }
+    }
+}
+
+impl PickerFacts {
+    /// Counts every question once into its skill, task, domain and the whole bank.
+    pub fn new(pack: &Pack, marks: Marks, mastery: &crate::mastery::MasteryMap) -> PickerFacts {
+        let mut counts: std::collections::HashMap<String, RowCounts> = std::collections::HashMap::new();
+        for q in &pack.questions {
+            let (seen, missed, marked) = (
+                marks.seen.contains(&q.id),
+                marks.missed.contains(&q.id),
+                marks.bookmarked.contains(&q.id),
+            );
+            for id in ["", q.domain_id(), q.task_id(), q.skill.as_str()] {
+                let c = counts.entry(id.to_string()).or_default();
+                c.total += 1;
+                c.seen += usize::from(seen);
+                c.missed += usize::from(missed);
+                c.bookmarked += usize::from(marked);
+            }
+        }
+        let mastery = mastery
+            .domains
+            .iter()
+            .chain(&mastery.tasks)
+            .chain(&mastery.skills)
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        PickerFacts { marks, mastery, counts }
+    }
+
+    pub fn row(&self, f: &Filter) -> RowCounts {
+        let id = match f {
+            Filter::All => "",
+            Filter::Domain(id) | Filter::Task(id) | Filter::Skill(id) => id.as_str(),
+        };
+        self.counts.get(id).copied().unwrap_or_default()
+    }
+
+    /// Mastery of the row (none for the whole bank).
+    pub fn mastery(&self, f: &Filter) -> Option<f64> {
+        match f {
+            Filter::All => None,
+            Filter::Domain(id) | Filter::Task(id) | Filter::Skill(id) => {
+                Some(self.mastery.get(id).copied().unwrap_or(0.0))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -881,6 +976,17 @@ impl App {
         }
     }
 
+    /// The shell read the learner's counts and mastery: the chooser opens on the domains.
+    pub fn open_picker(&mut self, facts: PickerFacts) {
+        self.screen = Screen::Picker(Picker {
+            level: PickLevel::Domains,
+            index: 0,
+            subset: Subset::All,
+            count: self.practice_count,
+            facts: Rc::new(facts),
+        });
+    }
+
     pub fn show_notice(&mut self, title: &str, lines: Vec<String>, offer_practice: bool) {
         self.screen = Screen::Notice(Notice {
             title: title.to_string(),
@@ -1040,13 +1146,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
         Screen::Study(st) => study(app, st, action, now),
         Screen::Summary(s) => summary_update(app, s, action, now),
         Screen::Notice(n) => match action {
-            Action::OfferPractice if n.offer_practice => (
-                Screen::Picker(Picker {
-                    level: PickLevel::Domains,
-                    index: 0,
-                }),
-                vec![],
-            ),
+            Action::OfferPractice if n.offer_practice => (Screen::Home, vec![Effect::OpenPicker]),
             Action::Enter if n.drill.is_some() => {
                 let queue = n.drill.unwrap_or_default();
                 app.start_study(Mode::Drill, "weakest skills".to_string(), queue, now);
@@ -1177,13 +1277,7 @@ fn home(app: &mut App, action: Action) -> (Screen, Vec<Effect>) {
     };
     match item {
         MenuItem::Review => (Screen::Home, vec![Effect::StartReview]),
-        MenuItem::Practice => (
-            Screen::Picker(Picker {
-                level: PickLevel::Domains,
-                index: 0,
-            }),
-            vec![],
-        ),
+        MenuItem::Practice => (Screen::Home, vec![Effect::OpenPicker]),
         MenuItem::Drill => (Screen::Home, vec![Effect::StartDrill { count: app.drill_count }]),
         MenuItem::Exam => (Screen::Home, vec![Effect::OpenExam(ExamOptions::default())]),
         MenuItem::History => (Screen::Home, vec![Effect::OpenHistory]),
@@ -1235,26 +1329,37 @@ fn picker(app: &mut App, mut p: Picker, action: Action) -> (Screen, Vec<Effect>)
     match action {
         Action::Up => p.index = p.index.checked_sub(1).unwrap_or(entries.len().saturating_sub(1)),
         Action::Down => p.index = (p.index + 1) % entries.len().max(1),
+        Action::More => {
+            p.count = if p.count < 5 {
+                p.count + 1
+            } else {
+                (p.count + 5).min(PRACTICE_MAX)
+            }
+        }
+        Action::Fewer => {
+            p.count = if p.count > 5 {
+                p.count - 5
+            } else {
+                p.count.saturating_sub(1).max(1)
+            }
+        }
+        Action::CycleSubset => p.subset = p.subset.next(),
         Action::Back => {
-            return match p.level.clone() {
-                PickLevel::Domains => (Screen::Home, vec![Effect::RefreshDashboard]),
+            let (level, index) = match p.level.clone() {
+                PickLevel::Domains => return (Screen::Home, vec![Effect::RefreshDashboard]),
                 PickLevel::Tasks(d) => {
                     let index = entries_index(&app.pack, &PickLevel::Domains, &Filter::Domain(d));
-                    (
-                        Screen::Picker(Picker {
-                            level: PickLevel::Domains,
-                            index,
-                        }),
-                        vec![],
-                    )
+                    (PickLevel::Domains, index)
                 }
                 PickLevel::Skills(t) => {
                     let d = crate::model::parent_id(&t).to_string();
                     let level = PickLevel::Tasks(d);
                     let index = entries_index(&app.pack, &level, &Filter::Task(t));
-                    (Screen::Picker(Picker { level, index }), vec![])
+                    (level, index)
                 }
             };
+            p.level = level;
+            p.index = index;
         }
         Action::Enter => {
             let Some((filter, _)) = entries.get(p.index).cloned() else {
@@ -1264,20 +1369,30 @@ fn picker(app: &mut App, mut p: Picker, action: Action) -> (Screen, Vec<Effect>)
             // others open the next level, except skills, which start practice.
             let start = p.index == 0 || matches!(filter, Filter::Skill(_));
             if start {
+                if p.facts.row(&filter).in_subset(p.subset) == 0 {
+                    app.status = Some(format!(
+                        "No questions here are {}: f changes the filter.",
+                        p.subset.label()
+                    ));
+                    return (Screen::Picker(p), vec![]);
+                }
+                // The count chosen here is kept for the next practice.
+                app.practice_count = p.count;
                 return (
                     Screen::Home,
                     vec![Effect::StartPractice {
                         filter,
-                        count: app.practice_count,
+                        count: p.count,
+                        subset: p.subset,
                     }],
                 );
             }
-            let level = match filter {
+            p.level = match filter {
                 Filter::Domain(d) => PickLevel::Tasks(d),
                 Filter::Task(t) => PickLevel::Skills(t),
                 _ => p.level.clone(),
             };
-            return (Screen::Picker(Picker { level, index: 0 }), vec![]);
+            p.index = 0;
         }
         _ => {}
     }

@@ -130,7 +130,13 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('p') => Some(Action::OfferPractice),
             _ => common,
         },
-        Screen::Picker(_) | Screen::History(_) | Screen::Search(_) => common,
+        Screen::Picker(_) => match key.code {
+            KeyCode::Char('+') | KeyCode::Char('=') => Some(Action::More),
+            KeyCode::Char('-') => Some(Action::Fewer),
+            KeyCode::Char('f') => Some(Action::CycleSubset),
+            _ => common,
+        },
+        Screen::History(_) | Screen::Search(_) => common,
         Screen::Stats(_) => match key.code {
             KeyCode::Left | KeyCode::Char('h') => Some(Action::Left),
             KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Some(Action::Right),

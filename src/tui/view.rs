@@ -337,7 +337,7 @@ pub fn footer_keys(app: &App) -> String {
                 keys.join(" ")
             )
         }
-        Screen::Picker(_) => "↑↓ move · Enter choose · Esc back · ? help".into(),
+        Screen::Picker(_) => "↑↓ move · Enter choose · + - how many · f filter · Esc back · ? help".into(),
         Screen::Study(st) if st.current.outcome.is_some() => {
             let auto = st.current.outcome.as_ref().map(|o| o.auto.label()).unwrap_or("Good");
             let saved = st.current.outcome.as_ref().and_then(|o| o.saved.as_ref());
@@ -553,6 +553,7 @@ fn home(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
 }
 
 fn picker(app: &App, p: &Picker, theme: Theme, f: &mut Frame, area: Rect) {
+    use crate::session::Subset;
     let entries = picker_entries(&app.pack, &p.level);
     let heading = match &p.level {
         PickLevel::Domains => "Choose a domain, or everything".to_string(),
@@ -560,20 +561,62 @@ fn picker(app: &App, p: &Picker, theme: Theme, f: &mut Frame, area: Rect) {
         PickLevel::Skills(t) => format!("Task {t}: choose a skill, or all of it"),
     };
     let w = area.width.saturating_sub(2) as usize;
-    let mut lines = vec![Line::styled(format!(" {heading}"), theme.title()), Line::raw("")];
-    for (i, (filter, label)) in entries.iter().enumerate() {
-        let n = filter.count(&app.pack);
-        let tail = format!("{n:>4} questions");
-        let label_w = w.saturating_sub(tail.len() + 4);
-        let text = format!(" {:<label_w$} {tail}", clip(label, label_w));
-        lines.push(if i == p.index {
-            Line::styled(format!("›{text}"), theme.selected())
-        } else {
-            Line::raw(format!(" {text}"))
-        });
+    let mut lines = vec![
+        Line::styled(format!(" {heading}"), theme.title()),
+        Line::from(vec![
+            Span::raw(format!(" Practise {} questions ", p.count)),
+            Span::styled("(+ - to change)", theme.dim()),
+            Span::raw(format!(" · taking {} ", p.subset.label())),
+            Span::styled("(f to change)", theme.dim()),
+        ]),
+    ];
+    // Each row: its name, wrapped in full, and a right column with what you have done there.
+    let tails: Vec<String> = entries
+        .iter()
+        .map(|(filter, _)| {
+            let c = p.facts.row(filter);
+            let mut tail = String::new();
+            if p.subset != Subset::All {
+                let word = match p.subset {
+                    Subset::Unseen => "unseen",
+                    Subset::Missed => "missed",
+                    _ => "bookmarked",
+                };
+                tail.push_str(&format!("{} {word} · ", c.in_subset(p.subset)));
+            }
+            tail.push_str(&format!("{}/{} seen", c.seen, c.total));
+            if let Some(m) = p.facts.mastery(filter) {
+                tail.push_str(&format!(" {:>4}%", crate::model::percent(m)));
+            }
+            tail
+        })
+        .collect();
+    let tail_w = tails.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let label_w = w.saturating_sub(tail_w + 4).max(10);
+    lines.push(Line::styled(
+        format!(" {:>1$}", "seen  mastery", label_w + 3 + tail_w),
+        theme.dim(),
+    ));
+    let mut cursor_rows = (0, 0);
+    for (i, ((_, label), tail)) in entries.iter().zip(&tails).enumerate() {
+        let wrapped = textwrap::wrap(label, textwrap::Options::new(label_w).subsequent_indent("  "));
+        let start = lines.len();
+        for (k, part) in wrapped.iter().enumerate() {
+            let right = if k == 0 { tail.as_str() } else { "" };
+            let text = format!(" {:<label_w$}  {right:>tail_w$}", part);
+            let mark = if i == p.index && k == 0 { "›" } else { " " };
+            lines.push(if i == p.index {
+                Line::styled(format!("{mark}{text}"), theme.selected())
+            } else {
+                Line::raw(format!("{mark}{text}"))
+            });
+        }
+        if i == p.index {
+            cursor_rows = (start, lines.len());
+        }
     }
     let visible = area.height.saturating_sub(2) as usize;
-    let scroll = (p.index + 2 + 1).saturating_sub(visible) as u16;
+    let scroll = cursor_rows.1.saturating_sub(visible).min(cursor_rows.0) as u16;
     f.render_widget(
         Paragraph::new(lines)
             .scroll((scroll, 0))
@@ -1007,7 +1050,13 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
     home.extend([("/", "search the bank"), ("q", "quit")]);
     let screen_keys: &[(&str, &str)] = match &app.screen {
         Screen::Home => &home,
-        Screen::Picker(_) => &[("↑↓ j k", "move"), ("Enter", "choose / start"), ("q Esc", "back")],
+        Screen::Picker(_) => &[
+            ("↑↓ j k", "move"),
+            ("Enter", "choose / start"),
+            ("+ -", "more / fewer questions"),
+            ("f", "take all / unseen only / missed before / bookmarked"),
+            ("q Esc", "back"),
+        ],
         Screen::Study(_) => &[
             ("!", "report a problem with this question"),
             ("a-f 1-6", "toggle an option (single answer: replace)"),

@@ -915,3 +915,108 @@ fn a_drill_says_what_it_targets_and_why_before_it_starts() {
     assert_eq!(st.current.question.id, queue[0]);
     assert_eq!(st.planned, 4);
 }
+
+/// Issue 15 item 5: the chooser says, on every row, how many questions you have seen of how
+/// many and your mastery; `+`/`-` set how many to practise and `f` takes only the unseen, the
+/// missed or the bookmarked; skill titles are whole (wrapped, not cut).
+#[test]
+fn the_chooser_shows_seen_mastery_and_takes_a_count_and_a_subset() {
+    use cloudprep::session::Subset;
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    let mut sh = shell(Store::open_in_memory().expect("store"), pack);
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    // Answer three questions of skill 1.1.1: two right, the last one wrong.
+    let ids: Vec<String> = sh
+        .pack
+        .questions
+        .iter()
+        .filter(|q| q.skill == "1.1.1" && q.kind == cloudprep::model::Kind::Single)
+        .take(3)
+        .map(|q| q.id.clone())
+        .collect();
+    a.start_study(cloudprep::model::Mode::Practice, "t".into(), ids.clone(), t0());
+    for n in 0..3 {
+        let Screen::Study(st) = &a.screen else {
+            panic!("{:?}", a.screen)
+        };
+        let key = st.current.question.correct_set()[0];
+        let right = st.current.order.iter().position(|&o| o == key).expect("key");
+        let pick = if n < 2 {
+            right
+        } else {
+            (right + 1) % st.current.order.len()
+        };
+        step(&mut sh, &mut a, Action::Toggle(pick), t0());
+        step(&mut sh, &mut a, Action::Enter, t0());
+        step(&mut sh, &mut a, Action::Enter, t0());
+    }
+    step(&mut sh, &mut a, Action::Escape, t0());
+    let press = |a: &App, c: char| map_key(a, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).expect("mapped");
+    step(
+        &mut sh,
+        &mut a,
+        Action::Menu(cloudprep::tui::app::MenuItem::Practice),
+        t0(),
+    );
+    let Screen::Picker(p) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    let total_1 = sh.pack.count_in("1");
+    assert_eq!(p.facts.row(&cloudprep::session::Filter::Domain("1".into())).seen, 3);
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains(&format!("3/{total_1} seen ")), "{text}");
+    assert!(text.contains("seen  mastery"), "{text}");
+    assert!(text.contains("Practise 10 questions"), "{text}");
+    // Into domain 1, task 1.1: the skills, titles whole.
+    step(&mut sh, &mut a, Action::Down, t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    step(&mut sh, &mut a, Action::Down, t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let k = press(&a, '+');
+    step(&mut sh, &mut a, k, t0());
+    let k = press(&a, 'f');
+    step(&mut sh, &mut a, k, t0());
+    let k = press(&a, 'f');
+    step(&mut sh, &mut a, k, t0());
+    let Screen::Picker(p) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!((p.count, p.subset), (15, Subset::Missed));
+    insta::assert_snapshot!("chooser_skills_80x24", draw(&a, t0()).backend());
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    for s in sh.pack.exam.task("1.1").expect("task").skills.iter().take(3) {
+        let last_word = s.title.split_whitespace().last().expect("word");
+        assert!(text.contains(last_word), "{} is cut: {text}", s.title);
+    }
+    // Skill 1.1.1 (the second row), missed only: exactly the one answered wrong.
+    step(&mut sh, &mut a, Action::Down, t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let Screen::Study(st) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!((st.planned, st.current.question.id.as_str()), (1, ids[2].as_str()));
+    assert_eq!(a.practice_count, 15, "the count is kept for the next practice");
+    // A subset with nothing in it says so instead of starting.
+    step(&mut sh, &mut a, Action::Escape, t0());
+    step(
+        &mut sh,
+        &mut a,
+        Action::Menu(cloudprep::tui::app::MenuItem::Practice),
+        t0(),
+    );
+    for _ in 0..3 {
+        let k = press(&a, 'f');
+        step(&mut sh, &mut a, k, t0());
+    }
+    step(&mut sh, &mut a, Action::Enter, t0());
+    assert!(matches!(a.screen, Screen::Picker(_)));
+    assert!(
+        a.status
+            .as_deref()
+            .is_some_and(|s| s.contains("No questions here are bookmarked")),
+        "{:?}",
+        a.status
+    );
+}
