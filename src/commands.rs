@@ -1342,6 +1342,7 @@ pub fn dev_generate(
             elapsed_ms: rng.random_range(15_000..150_000),
             chosen,
             exam_id: None,
+            phase: Some(before.phase),
         });
         if batch.len() == 10_000 {
             store.bulk_insert(&code, &batch, &[])?;
@@ -1367,6 +1368,7 @@ pub fn dev_generate(
                 chosen: Vec::new(),
                 flagged: false,
                 correct: None,
+                time_ms: 0,
             })
             .collect();
         let limit = crate::mock::time_limit_ms(&pack.exam.format, 0, false);

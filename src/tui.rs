@@ -245,6 +245,7 @@ impl Shell {
                     elapsed_ms: rec.elapsed_ms,
                     chosen: rec.chosen.clone(),
                     exam_id: None,
+                    phase: Some(before.phase),
                 };
                 let id = self.store.record_answer(&code, &row, &after)?;
                 use crate::srs::Rating;
@@ -294,6 +295,7 @@ impl Shell {
                         chosen: Vec::new(),
                         flagged: false,
                         correct: None,
+                        time_ms: 0,
                     })
                     .collect();
                 let code = self.code().to_string();
@@ -582,9 +584,10 @@ impl Shell {
                     rating,
                     correct,
                     mode: Mode::Exam.as_str().to_string(),
-                    elapsed_ms: 0,
+                    elapsed_ms: i.time_ms,
                     chosen: i.chosen.clone(),
                     exam_id: Some(exam_id),
+                    phase: Some(before.phase),
                 },
                 after,
             ));

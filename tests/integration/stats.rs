@@ -76,6 +76,7 @@ fn answer(store: &mut Store, qid: &str, skill: &str, correct: bool, at: chrono::
         elapsed_ms: 30_000,
         chosen: vec![0],
         exam_id: None,
+        phase: Some(cloudprep::srs::CardPhase::New),
     };
     store.record_answer("SOA-C03", &row, &Card::new(qid, at)).expect("save");
 }

@@ -37,6 +37,7 @@ pub fn simulate(store: &mut Store, questions: &[String], days: i64, recall: f64)
                 elapsed_ms: 5000,
                 chosen: vec![0],
                 exam_id: None,
+                phase: Some(c.phase),
             };
             store.record_answer(CODE, &row, &next).expect("save");
             *c = next;
