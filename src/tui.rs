@@ -443,6 +443,11 @@ impl Shell {
             correct: by_difficulty.iter().map(|x| x.1).sum(),
             by_difficulty,
             median_ms: self.store.median_answer_ms(&code)?,
+            exam_minutes: fmt.minutes,
+            exam_questions: fmt.questions,
+            pace_ms: mock::pace_ms(&fmt),
+            time_by_domain: commands::time_by_domain(&self.store, &self.pack)?,
+            true_retention: commands::true_retention(&self.store, &code, now, self.sched.retention)?,
         })
     }
 
