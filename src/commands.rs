@@ -1072,6 +1072,21 @@ struct ExportJson {
     cards: Vec<CardJson>,
     exams: Vec<ExamExportJson>,
     reports: Vec<ReportJson>,
+    bookmarks: Vec<BookmarkJson>,
+    notes: Vec<NoteJson>,
+}
+
+#[derive(Serialize)]
+struct BookmarkJson {
+    question_id: String,
+    created_at: String,
+}
+
+#[derive(Serialize)]
+struct NoteJson {
+    question_id: String,
+    text: String,
+    updated_at: String,
 }
 
 #[derive(Serialize)]
@@ -1084,6 +1099,8 @@ struct ReviewJson {
     elapsed_ms: i64,
     skill: String,
     chosen: Vec<usize>,
+    /// The card's phase before the answer; null for answers logged before schema 5.
+    phase: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -1118,6 +1135,8 @@ struct ExamItemJson {
     chosen: Vec<usize>,
     correct: Option<bool>,
     flagged: bool,
+    /// Time spent on the item, in milliseconds (0 for exams before schema 5).
+    time_ms: i64,
 }
 
 #[derive(Serialize)]
@@ -1150,6 +1169,7 @@ pub fn export_json(store: &Store, code: &str, pack: Option<&Pack>) -> Result<Str
             elapsed_ms: r.elapsed_ms,
             skill: r.skill,
             chosen: r.chosen,
+            phase: r.phase.map(crate::srs::CardPhase::as_str),
         })
         .collect();
     let cards = store
@@ -1179,6 +1199,7 @@ pub fn export_json(store: &Store, code: &str, pack: Option<&Pack>) -> Result<Str
                 chosen: i.chosen,
                 correct: i.correct,
                 flagged: i.flagged,
+                time_ms: i.time_ms,
             })
             .collect();
         exams.push(ExamExportJson {
@@ -1213,12 +1234,31 @@ pub fn export_json(store: &Store, code: &str, pack: Option<&Pack>) -> Result<Str
             }
         })
         .collect();
+    let bookmarks = store
+        .bookmarks(code)?
+        .into_iter()
+        .map(|(question_id, at)| BookmarkJson {
+            question_id,
+            created_at: rfc3339(at),
+        })
+        .collect();
+    let notes = store
+        .notes(code)?
+        .into_iter()
+        .map(|n| NoteJson {
+            question_id: n.question_id,
+            text: n.text,
+            updated_at: rfc3339(n.updated_at),
+        })
+        .collect();
     let j = ExportJson {
         exam: code.to_string(),
         reviews,
         cards,
         exams,
         reports,
+        bookmarks,
+        notes,
     };
     Ok(serde_json::to_string_pretty(&j)? + "\n")
 }
