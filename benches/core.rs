@@ -74,6 +74,7 @@ fn next_due(c: &mut Criterion) {
             elapsed_ms: 1000,
             chosen: vec![0],
             exam_id: None,
+            phase: Some(cloudprep::srs::CardPhase::New),
         };
         store.record_answer("SOA-C03", &row, &card).expect("save");
     }

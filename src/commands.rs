@@ -311,6 +311,39 @@ pub struct StatsJson {
     pub readiness: Option<ReadinessJson>,
     /// The plan to the exam date; null without a date.
     pub plan: Option<PlanJson>,
+    /// Per blueprint domain: the median time per question over its latest timed answers.
+    pub time_by_domain: Vec<DomainTimeJson>,
+    /// The real exam's pace: its time limit over its number of questions, in milliseconds.
+    pub exam_pace_ms: i64,
+    pub true_retention: TrueRetentionJson,
+}
+
+/// The median time per question of one domain.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct DomainTimeJson {
+    pub domain: String,
+    /// The median `elapsed_ms` over the domain's latest timed answers (at most
+    /// [`crate::store::DOMAIN_TIME_WINDOW`]); null without any.
+    pub median_ms: Option<i64>,
+    /// How many answers the median is over.
+    pub answers: i64,
+}
+
+/// Days of answers true retention counts.
+pub const TRUE_RETENTION_DAYS: i64 = 30;
+
+/// True retention: the share of due reviews answered right over the last
+/// [`TRUE_RETENTION_DAYS`], against the desired retention the scheduler aims at.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct TrueRetentionJson {
+    pub window_days: i64,
+    /// Review-mode answers to cards in the review phase (due, not new, not in learning steps).
+    pub answers: i64,
+    pub correct: i64,
+    /// correct / answers; null without answers.
+    pub rate: Option<f64>,
+    /// The configured desired retention (`desired_retention`).
+    pub desired: f64,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -745,12 +778,57 @@ pub fn mastery_from(exam: &crate::model::Exam, rows: &[crate::store::SkillAnswer
     mastery::compute(exam, &by_skill, now)
 }
 
-pub fn stats(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<StatsJson> {
-    stats_with(store, pack, now, None)
+/// The median time per question of every blueprint domain, in blueprint order (domains
+/// without timed answers: no median, 0 answers).
+pub fn time_by_domain(store: &Store, pack: &Pack) -> Result<Vec<DomainTimeJson>> {
+    let medians: HashMap<String, (i64, i64)> = store
+        .median_ms_by_domain(&pack.exam.code)?
+        .into_iter()
+        .map(|(d, m, n)| (d, (m, n)))
+        .collect();
+    Ok(pack
+        .exam
+        .domains
+        .iter()
+        .map(|d| {
+            let found = medians.get(&d.id);
+            DomainTimeJson {
+                domain: d.id.clone(),
+                median_ms: found.map(|x| x.0),
+                answers: found.map_or(0, |x| x.1),
+            }
+        })
+        .collect())
 }
 
-/// [`stats`] with the config file's `exam_date`, which wins over one saved by `plan --date`.
-pub fn stats_with(store: &Store, pack: &Pack, now: DateTime<Utc>, config_date: Option<NaiveDate>) -> Result<StatsJson> {
+/// True retention over the last [`TRUE_RETENTION_DAYS`] days, against `desired`.
+pub fn true_retention(store: &Store, code: &str, now: DateTime<Utc>, desired: f32) -> Result<TrueRetentionJson> {
+    let since = now - chrono::Duration::days(TRUE_RETENTION_DAYS);
+    let (answers, correct) = store.true_retention(code, since)?;
+    Ok(TrueRetentionJson {
+        window_days: TRUE_RETENTION_DAYS,
+        answers,
+        correct,
+        rate: (answers > 0).then(|| round3(correct as f64 / answers as f64)),
+        desired: round3(f64::from(desired)),
+    })
+}
+
+/// [`stats_with`] with no exam date from the config and the default desired retention.
+pub fn stats(store: &Store, pack: &Pack, now: DateTime<Utc>) -> Result<StatsJson> {
+    stats_with(store, pack, now, None, crate::srs::DEFAULT_RETENTION)
+}
+
+/// The stats, with the config file's `exam_date` (which wins over one saved by `plan --date`)
+/// and the desired retention the scheduler uses (the config's `desired_retention`), which true
+/// retention is measured against.
+pub fn stats_with(
+    store: &Store,
+    pack: &Pack,
+    now: DateTime<Utc>,
+    config_date: Option<NaiveDate>,
+    desired_retention: f32,
+) -> Result<StatsJson> {
     let code = &pack.exam.code;
     let seen_ids = store.seen_ids(code)?;
     let retired = seen_ids.iter().filter(|id| pack.question(id).is_none()).count();
@@ -821,7 +899,53 @@ pub fn stats_with(store: &Store, pack: &Pack, now: DateTime<Utc>, config_date: O
             reviews_per_day: p.reviews_per_day,
             mock_days: p.mock_days.iter().map(|d| d.to_string()).collect(),
         }),
+        time_by_domain: time_by_domain(store, pack)?,
+        exam_pace_ms: crate::mock::pace_ms(&pack.exam.format),
+        true_retention: true_retention(store, code, now, desired_retention)?,
     })
+}
+
+/// The median time per question of each domain beside the exam's pace, as `cloudprep stats`
+/// prints it: a heading, then "Domain 1  1 min 24 s  (312 answers)" or "Domain 2  —".
+pub fn time_by_domain_lines(times: &[DomainTimeJson], pace_ms: i64) -> Vec<String> {
+    let mut lines = vec![format!(
+        "Time per question (median, exam pace {})",
+        crate::mock::format_min_sec(pace_ms)
+    )];
+    let id_w = times.iter().map(|t| t.domain.chars().count()).max().unwrap_or(1);
+    for t in times {
+        lines.push(match t.median_ms {
+            Some(m) => format!(
+                "Domain {:<id_w$}  {:<10}  ({} answer{})",
+                t.domain,
+                crate::mock::format_min_sec(m),
+                t.answers,
+                if t.answers == 1 { "" } else { "s" }
+            ),
+            None => format!("Domain {:<id_w$}  —", t.domain),
+        });
+    }
+    lines
+}
+
+/// True retention in one line: "True retention (30 days): 87 % of 212 due reviews (target
+/// 90 %)", or that there were none.
+pub fn true_retention_line(t: &TrueRetentionJson) -> String {
+    match t.rate {
+        Some(rate) if t.answers > 0 => format!(
+            "True retention ({} days): {} % of {} due review{} (target {} %)",
+            t.window_days,
+            crate::model::percent(rate),
+            t.answers,
+            if t.answers == 1 { "" } else { "s" },
+            crate::model::percent(t.desired)
+        ),
+        _ => format!(
+            "True retention: no due reviews answered in {} days (target {} %)",
+            t.window_days,
+            crate::model::percent(t.desired)
+        ),
+    }
 }
 
 pub fn stats_text(s: &StatsJson, pack: &Pack) -> String {
@@ -852,6 +976,11 @@ pub fn stats_text(s: &StatsJson, pack: &Pack) -> String {
             crate::model::percent(d.mastery)
         );
     }
+    let _ = writeln!(out);
+    for line in time_by_domain_lines(&s.time_by_domain, s.exam_pace_ms) {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out, "{}", true_retention_line(&s.true_retention));
     match s.exams.last() {
         Some(e) => {
             let _ = writeln!(
@@ -943,6 +1072,21 @@ struct ExportJson {
     cards: Vec<CardJson>,
     exams: Vec<ExamExportJson>,
     reports: Vec<ReportJson>,
+    bookmarks: Vec<BookmarkJson>,
+    notes: Vec<NoteJson>,
+}
+
+#[derive(Serialize)]
+struct BookmarkJson {
+    question_id: String,
+    created_at: String,
+}
+
+#[derive(Serialize)]
+struct NoteJson {
+    question_id: String,
+    text: String,
+    updated_at: String,
 }
 
 #[derive(Serialize)]
@@ -955,6 +1099,8 @@ struct ReviewJson {
     elapsed_ms: i64,
     skill: String,
     chosen: Vec<usize>,
+    /// The card's phase before the answer; null for answers logged before schema 5.
+    phase: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -989,6 +1135,8 @@ struct ExamItemJson {
     chosen: Vec<usize>,
     correct: Option<bool>,
     flagged: bool,
+    /// Time spent on the item, in milliseconds (0 for exams before schema 5).
+    time_ms: i64,
 }
 
 #[derive(Serialize)]
@@ -1021,6 +1169,7 @@ pub fn export_json(store: &Store, code: &str, pack: Option<&Pack>) -> Result<Str
             elapsed_ms: r.elapsed_ms,
             skill: r.skill,
             chosen: r.chosen,
+            phase: r.phase.map(crate::srs::CardPhase::as_str),
         })
         .collect();
     let cards = store
@@ -1050,6 +1199,7 @@ pub fn export_json(store: &Store, code: &str, pack: Option<&Pack>) -> Result<Str
                 chosen: i.chosen,
                 correct: i.correct,
                 flagged: i.flagged,
+                time_ms: i.time_ms,
             })
             .collect();
         exams.push(ExamExportJson {
@@ -1084,12 +1234,31 @@ pub fn export_json(store: &Store, code: &str, pack: Option<&Pack>) -> Result<Str
             }
         })
         .collect();
+    let bookmarks = store
+        .bookmarks(code)?
+        .into_iter()
+        .map(|(question_id, at)| BookmarkJson {
+            question_id,
+            created_at: rfc3339(at),
+        })
+        .collect();
+    let notes = store
+        .notes(code)?
+        .into_iter()
+        .map(|n| NoteJson {
+            question_id: n.question_id,
+            text: n.text,
+            updated_at: rfc3339(n.updated_at),
+        })
+        .collect();
     let j = ExportJson {
         exam: code.to_string(),
         reviews,
         cards,
         exams,
         reports,
+        bookmarks,
+        notes,
     };
     Ok(serde_json::to_string_pretty(&j)? + "\n")
 }
@@ -1342,6 +1511,7 @@ pub fn dev_generate(
             elapsed_ms: rng.random_range(15_000..150_000),
             chosen,
             exam_id: None,
+            phase: Some(before.phase),
         });
         if batch.len() == 10_000 {
             store.bulk_insert(&code, &batch, &[])?;
@@ -1367,6 +1537,7 @@ pub fn dev_generate(
                 chosen: Vec::new(),
                 flagged: false,
                 correct: None,
+                time_ms: 0,
             })
             .collect();
         let limit = crate::mock::time_limit_ms(&pack.exam.format, 0, false);

@@ -147,7 +147,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let cfg = load_config(g)?;
             let pack = commands::load_pack(g)?;
             let store = commands::open_store(g)?;
-            let s = commands::stats_with(&store, &pack, now, cfg.exam_date.value)?;
+            let s = commands::stats_with(&store, &pack, now, cfg.exam_date.value, cfg.desired_retention.value)?;
             if json {
                 emit(&(serde_json::to_string_pretty(&s)? + "\n"))?;
             } else {

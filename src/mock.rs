@@ -456,14 +456,24 @@ pub fn format_duration_words(ms: i64) -> String {
     }
 }
 
-/// Time spent on a question, to the second under an hour: "48 s", "1 min 24 s", "12 min".
-pub fn format_answer_time(ms: i64) -> String {
+/// A time per question in minutes and seconds, "1 min 24 s", "2 min", "45 s" (rounded down to
+/// the second; negative values show as "0 s").
+pub fn format_min_sec(ms: i64) -> String {
     let secs = ms.max(0) / 1000;
-    match secs {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 && s % 60 != 0 => format!("{} min {} s", s / 60, s % 60),
-        _ => format_duration_words(ms),
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
     }
+}
+
+/// The exam's pace: its time limit over its number of questions, in milliseconds (130 minutes
+/// for 65 questions: 120,000). 0 for a format without questions.
+pub fn pace_ms(format: &Format) -> i64 {
+    if format.questions == 0 {
+        return 0;
+    }
+    i64::from(format.minutes) * 60_000 / i64::from(format.questions)
 }
 
 /// Minutes left at which the exam clock turns to a warning (colour, and ⚠ without colour).
@@ -1050,5 +1060,25 @@ mod tests {
         let untimed = Clock::new(None, 65_000);
         assert_eq!(untimed.display(t0()), "1:05");
         assert!(!untimed.is_up(t0()));
+    }
+
+    #[test]
+    fn pace_comes_from_the_format_and_times_read_as_minutes_and_seconds() {
+        assert_eq!(pace_ms(&soa_format()), 120_000);
+        // DOP-C02: 180 minutes for 75 questions.
+        assert_eq!(pace_ms(&dop_format()), 144_000);
+        let empty = Format {
+            questions: 0,
+            ..soa_format()
+        };
+        assert_eq!(pace_ms(&empty), 0);
+        assert_eq!(format_min_sec(84_000), "1 min 24 s");
+        assert_eq!(format_min_sec(84_999), "1 min 24 s");
+        assert_eq!(format_min_sec(120_000), "2 min");
+        assert_eq!(format_min_sec(144_000), "2 min 24 s");
+        assert_eq!(format_min_sec(45_500), "45 s");
+        assert_eq!(format_min_sec(0), "0 s");
+        assert_eq!(format_min_sec(-3), "0 s");
+        assert_eq!(format_min_sec(i64::MAX), "153722867280912 min 55 s");
     }
 }

@@ -29,6 +29,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_report_context",
         include_str!("../migrations/0004_report_context.sql"),
     ),
+    (
+        "0005_bookmarks_notes_timing",
+        include_str!("../migrations/0005_bookmarks_notes_timing.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -89,6 +93,8 @@ pub struct ReviewRow {
     pub elapsed_ms: i64,
     pub chosen: Vec<usize>,
     pub exam_id: Option<i64>,
+    /// The card's phase before this answer (None for answers logged before schema 5).
+    pub phase: Option<CardPhase>,
 }
 
 /// A finished mock exam, summarised.
@@ -120,6 +126,57 @@ pub struct ExamItemRow {
     pub chosen: Vec<usize>,
     pub flagged: bool,
     pub correct: Option<bool>,
+    /// Time spent on the item, summed over visits, in milliseconds (0 before schema 5).
+    pub time_ms: i64,
+}
+
+/// The learner's note on a question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteRow {
+    pub question_id: String,
+    pub text: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The latest timed answers of a domain that [`Store::median_ms_by_domain`] reads.
+pub const DOMAIN_TIME_WINDOW: usize = 500;
+
+/// The domain of a skill id in SQL: its first component ("2.1.3" -> "2"). Written exactly as
+/// in the index `reviews_by_domain_time` (migration 0005), or SQLite cannot use the index.
+const DOMAIN_OF_SKILL: &str = "substr(skill, 1, instr(skill || '.', '.') - 1)";
+
+/// The latest timed answers of one domain (?2), newest first, at most ?3: read from the index
+/// `reviews_by_domain_time` alone.
+fn domain_times_sql() -> String {
+    format!(
+        "SELECT elapsed_ms FROM reviews WHERE exam = ?1 AND {DOMAIN_OF_SKILL} = ?2 AND elapsed_ms > 0
+         ORDER BY reviewed_at DESC LIMIT ?3"
+    )
+}
+
+/// Due reviews since ?2 and how many were right: read from the partial index
+/// `reviews_due_by_time` alone (its WHERE terms are repeated here so that SQLite can use it).
+const TRUE_RETENTION_SQL: &str = "SELECT COUNT(*), SUM(correct) FROM reviews
+     WHERE exam = ?1 AND reviewed_at >= ?2 AND mode = 'review' AND phase = 'review'";
+
+/// The domain of a skill id, as [`DOMAIN_OF_SKILL`] computes it.
+fn domain_of_skill(skill: &str) -> &str {
+    skill.split('.').next().unwrap_or(skill)
+}
+
+/// The median of `v` (the mean of the two middle values for an even count, rounded down);
+/// None when empty. Sorts `v`.
+fn median(v: &mut [i64]) -> Option<i64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    if n % 2 == 1 {
+        Some(v[n / 2])
+    } else {
+        Some(((i128::from(v[n / 2 - 1]) + i128::from(v[n / 2])) / 2) as i64)
+    }
 }
 
 /// (skill, reviewed_at, correct, mode) of one answer.
@@ -534,7 +591,7 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT question_id, skill, difficulty, reviewed_at, rating, correct, mode, elapsed_ms, chosen, exam_id
+                "SELECT question_id, skill, difficulty, reviewed_at, rating, correct, mode, elapsed_ms, chosen, exam_id, phase
                  FROM reviews WHERE exam = ?1 ORDER BY reviewed_at, id",
             )
             .map_err(|e| self.err(e))?;
@@ -551,6 +608,7 @@ impl Store {
                     elapsed_ms: r.get(7)?,
                     chosen: parse_list(&r.get::<_, String>(8)?),
                     exam_id: r.get(9)?,
+                    phase: r.get::<_, Option<String>>(10)?.and_then(|p| CardPhase::parse(&p)),
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -687,23 +745,65 @@ impl Store {
         Ok(out)
     }
 
-    /// The median time spent answering, over the most recent 2,000 timed answers (practice,
-    /// review and drill; exam items have no per-item time).
+    /// The median time spent answering, over the most recent 2,000 timed answers (every mode;
+    /// exam answers are timed from schema 5 on, with the time spent on their item).
     pub fn median_answer_ms(&self, exam: &str) -> Result<Option<i64>> {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT elapsed_ms FROM reviews WHERE exam = ?1 AND mode != 'exam' AND elapsed_ms > 0
+                "SELECT elapsed_ms FROM reviews WHERE exam = ?1 AND elapsed_ms > 0
                  ORDER BY reviewed_at DESC LIMIT 2000",
             )
             .map_err(|e| self.err(e))?;
         let rows = st.query_map([exam], |r| r.get::<_, i64>(0)).map_err(|e| self.err(e))?;
         let mut v = rows.collect::<rusqlite::Result<Vec<i64>>>().map_err(|e| self.err(e))?;
-        if v.is_empty() {
-            return Ok(None);
+        Ok(median(&mut v))
+    }
+
+    /// Per domain (the skill id's first component) with timed answers: the median `elapsed_ms`
+    /// over its latest [`DOMAIN_TIME_WINDOW`] answers with a time (every mode, mock exams
+    /// included), and how many answers that is: (domain, median ms, answers), by domain id.
+    /// One query per domain through the index `reviews_by_domain_time`, never a scan.
+    pub fn median_ms_by_domain(&self, exam: &str) -> Result<Vec<(String, i64, i64)>> {
+        let mut domains: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT skill FROM skill_totals WHERE exam = ?1")
+                .map_err(|e| self.err(e))?;
+            let rows = st
+                .query_map([exam], |r| r.get::<_, String>(0))
+                .map_err(|e| self.err(e))?;
+            rows.map(|r| r.map(|skill| domain_of_skill(&skill).to_string()))
+                .collect::<rusqlite::Result<Vec<String>>>()
+                .map_err(|e| self.err(e))?
+        };
+        domains.sort();
+        domains.dedup();
+        let mut st = self.conn.prepare_cached(&domain_times_sql()).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for d in domains {
+            let rows = st
+                .query_map(params![exam, d, DOMAIN_TIME_WINDOW as i64], |r| r.get::<_, i64>(0))
+                .map_err(|e| self.err(e))?;
+            let mut v = rows.collect::<rusqlite::Result<Vec<i64>>>().map_err(|e| self.err(e))?;
+            let n = v.len() as i64;
+            if let Some(m) = median(&mut v) {
+                out.push((d, m, n));
+            }
         }
-        v.sort_unstable();
-        Ok(Some(v[v.len() / 2]))
+        Ok(out)
+    }
+
+    /// True retention since `since`: (answers, right) over the review-mode answers to cards
+    /// that were in the review phase before the answer — due reviews, not new cards and not
+    /// (re)learning steps. Answers logged before schema 5 have no phase and do not count.
+    /// Reads the partial index `reviews_due_by_time` only.
+    pub fn true_retention(&self, exam: &str, since: DateTime<Utc>) -> Result<(i64, i64)> {
+        self.conn
+            .query_row(TRUE_RETENTION_SQL, params![exam, ms(since)], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0)))
+            })
+            .map_err(|e| self.err(e))
     }
 
     /// When each question was last answered (any mode).
@@ -769,8 +869,8 @@ impl Store {
         {
             let mut st = tx
                 .prepare_cached(
-                    "INSERT INTO exam_items (exam_id, position, question_id, domain, skill, scored, option_order)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO exam_items (exam_id, position, question_id, domain, skill, scored, option_order, time_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )
                 .map_err(c)?;
             for it in items {
@@ -781,7 +881,8 @@ impl Store {
                     it.domain,
                     it.skill,
                     it.scored as i64,
-                    json_list(&it.option_order)
+                    json_list(&it.option_order),
+                    it.time_ms.max(0)
                 ])
                 .map_err(c)?;
             }
@@ -794,7 +895,7 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT position, question_id, domain, skill, scored, option_order, chosen, flagged, correct
+                "SELECT position, question_id, domain, skill, scored, option_order, chosen, flagged, correct, time_ms
                  FROM exam_items WHERE exam_id = ?1 ORDER BY position",
             )
             .map_err(|e| self.err(e))?;
@@ -810,6 +911,7 @@ impl Store {
                     chosen: parse_list(&r.get::<_, String>(6)?),
                     flagged: r.get::<_, i64>(7)? != 0,
                     correct: r.get::<_, Option<i64>>(8)?.map(|v| v != 0),
+                    time_ms: r.get(9)?,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -832,6 +934,26 @@ impl Store {
             .execute(
                 "UPDATE exam_items SET flagged = ?3 WHERE exam_id = ?1 AND position = ?2",
                 params![exam_id, position as i64, flagged as i64],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Adds `ms` to the time spent on an exam item (summed over visits; saturating). Nothing
+    /// happens for `ms <= 0` or an unknown item.
+    pub fn add_exam_item_time(&self, exam_id: i64, position: usize, ms: i64) -> Result<()> {
+        if ms <= 0 {
+            return Ok(());
+        }
+        let Ok(position) = i64::try_from(position) else {
+            return Ok(());
+        };
+        self.conn
+            .execute(
+                "UPDATE exam_items SET time_ms = CASE WHEN time_ms > 9223372036854775807 - ?3
+                     THEN 9223372036854775807 ELSE time_ms + ?3 END
+                 WHERE exam_id = ?1 AND position = ?2",
+                params![exam_id, position, ms],
             )
             .map(|_| ())
             .map_err(|e| self.err(e))
@@ -925,6 +1047,96 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    // ----- bookmarks and notes -----
+
+    /// Bookmarks a question (`on`) or removes its bookmark. Bookmarking one already bookmarked
+    /// keeps the time it was first set.
+    pub fn set_bookmark(&self, exam: &str, question_id: &str, on: bool, now: DateTime<Utc>) -> Result<()> {
+        let result = if on {
+            self.conn.execute(
+                "INSERT INTO bookmarks (exam, question_id, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (exam, question_id) DO NOTHING",
+                params![exam, question_id, ms(now)],
+            )
+        } else {
+            self.conn.execute(
+                "DELETE FROM bookmarks WHERE exam = ?1 AND question_id = ?2",
+                params![exam, question_id],
+            )
+        };
+        result.map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    pub fn is_bookmarked(&self, exam: &str, question_id: &str) -> Result<bool> {
+        Ok(self.scalar(
+            "SELECT COUNT(*) FROM bookmarks WHERE exam = ?1 AND question_id = ?2",
+            params![exam, question_id],
+        )? > 0)
+    }
+
+    /// The bookmarked questions with the time each was set, oldest first.
+    pub fn bookmarks(&self, exam: &str) -> Result<Vec<(String, DateTime<Utc>)>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT question_id, created_at FROM bookmarks WHERE exam = ?1 ORDER BY created_at, question_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([exam], |r| Ok((r.get(0)?, from_ms(r.get(1)?))))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// Saves the note on a question, trimmed; an empty (or all-blank) text deletes it.
+    pub fn set_note(&self, exam: &str, question_id: &str, text: &str, now: DateTime<Utc>) -> Result<()> {
+        let text = text.trim();
+        let result = if text.is_empty() {
+            self.conn.execute(
+                "DELETE FROM notes WHERE exam = ?1 AND question_id = ?2",
+                params![exam, question_id],
+            )
+        } else {
+            self.conn.execute(
+                "INSERT INTO notes (exam, question_id, text, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (exam, question_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+                params![exam, question_id, text, ms(now)],
+            )
+        };
+        result.map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    pub fn note(&self, exam: &str, question_id: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT text FROM notes WHERE exam = ?1 AND question_id = ?2",
+                params![exam, question_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every note, least recently updated first.
+    pub fn notes(&self, exam: &str) -> Result<Vec<NoteRow>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT question_id, text, updated_at FROM notes WHERE exam = ?1 ORDER BY updated_at, question_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([exam], |r| {
+                Ok(NoteRow {
+                    question_id: r.get(0)?,
+                    text: r.get(1)?,
+                    updated_at: from_ms(r.get(2)?),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
     // ----- question reports -----
 
     /// Records a report with the option order shown and the options chosen (original indices).
@@ -1016,8 +1228,8 @@ fn card_from_row(r: &rusqlite::Row) -> rusqlite::Result<Card> {
 
 fn insert_review(tx: &rusqlite::Transaction, exam: &str, r: &ReviewRow) -> rusqlite::Result<()> {
     tx.prepare_cached(
-        "INSERT INTO reviews (exam, question_id, skill, difficulty, reviewed_at, rating, correct, mode, elapsed_ms, chosen, exam_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO reviews (exam, question_id, skill, difficulty, reviewed_at, rating, correct, mode, elapsed_ms, chosen, exam_id, phase)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         exam,
@@ -1030,7 +1242,8 @@ fn insert_review(tx: &rusqlite::Transaction, exam: &str, r: &ReviewRow) -> rusql
         r.mode,
         r.elapsed_ms,
         json_list(&r.chosen),
-        r.exam_id
+        r.exam_id,
+        r.phase.map(CardPhase::as_str)
     ])
     .map(|_| ())
 }
@@ -1185,6 +1398,7 @@ mod tests {
             elapsed_ms: 1000,
             chosen: vec![0],
             exam_id: None,
+            phase: Some(CardPhase::Review),
         };
         {
             // A version-1 database with history, as an older cloudprep left it.
@@ -1253,6 +1467,7 @@ mod tests {
             elapsed_ms: 1200,
             chosen: vec![2],
             exam_id: None,
+            phase: Some(CardPhase::New),
         };
         s.record_answer("SOA-C03", &r, &card).expect("save");
         assert_eq!(s.count_reviews("SOA-C03").expect("n"), 1);
@@ -1261,5 +1476,265 @@ mod tests {
             s.card("SOA-C03", "q1").expect("card").map(|c| c.question_id),
             Some("q1".to_string())
         );
+    }
+
+    fn row(qid: &str, skill: &str, at: DateTime<Utc>, mode: &str, phase: Option<CardPhase>) -> ReviewRow {
+        ReviewRow {
+            question_id: qid.into(),
+            skill: skill.into(),
+            difficulty: 2,
+            reviewed_at: at,
+            rating: Rating::Good,
+            correct: true,
+            mode: mode.into(),
+            elapsed_ms: 30_000,
+            chosen: vec![0],
+            exam_id: None,
+            phase,
+        }
+    }
+
+    fn t(min: i64) -> DateTime<Utc> {
+        from_ms(1_780_000_000_000 + min * 60_000)
+    }
+
+    fn file_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Store::open(&dir.path().join("v5.db")).expect("open");
+        (dir, s)
+    }
+
+    #[test]
+    fn bookmarks_are_set_kept_cleared_and_listed_oldest_first() {
+        let (dir, s) = file_store();
+        assert!(!s.is_bookmarked("X", "q1").expect("read"));
+        s.set_bookmark("X", "q2", true, t(5)).expect("set");
+        s.set_bookmark("X", "q1", true, t(10)).expect("set");
+        s.set_bookmark("Y", "q9", true, t(1)).expect("other exam");
+        // Bookmarking again keeps the first time.
+        s.set_bookmark("X", "q2", true, t(20)).expect("again");
+        assert!(s.is_bookmarked("X", "q1").expect("read"));
+        assert!(!s.is_bookmarked("X", "q9").expect("other exam's"));
+        assert_eq!(
+            s.bookmarks("X").expect("list"),
+            vec![("q2".to_string(), t(5)), ("q1".to_string(), t(10))]
+        );
+        s.set_bookmark("X", "q2", false, t(30)).expect("clear");
+        s.set_bookmark("X", "never", false, t(30))
+            .expect("clearing nothing is fine");
+        drop(s);
+        // On disk: a reopened store reads the same.
+        let s = Store::open(&dir.path().join("v5.db")).expect("reopen");
+        assert!(!s.is_bookmarked("X", "q2").expect("read"));
+        assert_eq!(s.bookmarks("X").expect("list"), vec![("q1".to_string(), t(10))]);
+        assert_eq!(s.bookmarks("Y").expect("list").len(), 1);
+    }
+
+    #[test]
+    fn notes_are_trimmed_replaced_and_deleted_when_empty() {
+        let (dir, s) = file_store();
+        assert_eq!(s.note("X", "q1").expect("read"), None);
+        s.set_note("X", "q1", "  check the SCP first \n", t(1)).expect("set");
+        s.set_note("X", "q2", "second", t(2)).expect("set");
+        assert_eq!(s.note("X", "q1").expect("read").as_deref(), Some("check the SCP first"));
+        s.set_note("X", "q1", "then the bucket policy — \"aws:SourceVpce\" ✓", t(3))
+            .expect("replace");
+        let notes = s.notes("X").expect("list");
+        assert_eq!(
+            notes,
+            vec![
+                NoteRow {
+                    question_id: "q2".into(),
+                    text: "second".into(),
+                    updated_at: t(2)
+                },
+                NoteRow {
+                    question_id: "q1".into(),
+                    text: "then the bucket policy — \"aws:SourceVpce\" ✓".into(),
+                    updated_at: t(3)
+                },
+            ]
+        );
+        s.set_note("X", "q2", " \t\n ", t(4)).expect("blank deletes");
+        s.set_note("X", "none", "", t(4)).expect("deleting nothing is fine");
+        drop(s);
+        let s = Store::open(&dir.path().join("v5.db")).expect("reopen");
+        assert_eq!(s.note("X", "q2").expect("read"), None);
+        assert_eq!(s.notes("X").expect("list").len(), 1);
+        assert!(s.notes("Y").expect("other exam").is_empty());
+    }
+
+    #[test]
+    fn exam_item_time_adds_up_ignores_non_positive_and_saturates() {
+        let (_dir, mut s) = file_store();
+        let item = |position: usize, time_ms: i64| ExamItemRow {
+            position,
+            question_id: format!("q{position}"),
+            domain: "1".into(),
+            skill: "1.1.1".into(),
+            scored: true,
+            option_order: vec![0, 1, 2, 3],
+            chosen: Vec::new(),
+            flagged: false,
+            correct: None,
+            time_ms,
+        };
+        let id = s
+            .create_exam("X", 1, t(0), Some(7_800_000), &[item(0, 0), item(1, 0), item(2, -5)])
+            .expect("exam");
+        s.add_exam_item_time(id, 0, 40_000).expect("first visit");
+        s.add_exam_item_time(id, 0, 25_000).expect("second visit");
+        s.add_exam_item_time(id, 1, 0).expect("zero is ignored");
+        s.add_exam_item_time(id, 1, -9_000).expect("negative is ignored");
+        s.add_exam_item_time(id, 2, i64::MAX).expect("huge");
+        s.add_exam_item_time(id, 2, i64::MAX).expect("saturates");
+        s.add_exam_item_time(id, 99, 1_000).expect("unknown item: nothing");
+        s.add_exam_item_time(id + 1, 0, 1_000).expect("unknown exam: nothing");
+        s.add_exam_item_time(id, usize::MAX, 1_000)
+            .expect("absurd position: nothing");
+        let times: Vec<i64> = s.exam_items(id).expect("items").iter().map(|i| i.time_ms).collect();
+        assert_eq!(times, vec![65_000, 0, i64::MAX]);
+    }
+
+    #[test]
+    fn an_answer_keeps_its_card_phase_through_rerate_and_undo() {
+        let (_dir, mut s) = file_store();
+        let sched = crate::srs::Scheduler::default_params();
+        let new = Card::new("q1", t(0));
+        let after = sched.answer(&new, Rating::Good, t(0));
+        let first = s
+            .record_answer("X", &row("q1", "1.1.1", t(0), "practice", Some(new.phase)), &after)
+            .expect("save");
+        let again = sched.answer(&after, Rating::Good, t(20));
+        let second = s
+            .record_answer("X", &row("q1", "1.1.1", t(20), "review", Some(after.phase)), &again)
+            .expect("save");
+        let phases: Vec<Option<CardPhase>> = s.reviews("X").expect("rows").iter().map(|r| r.phase).collect();
+        assert_eq!(phases, vec![Some(CardPhase::New), Some(after.phase)]);
+        // Rerating changes the rating, not the phase the card had before the answer.
+        let easy = sched.answer(&after, Rating::Easy, t(20));
+        s.rerate("X", second, Rating::Easy, &easy).expect("rerate");
+        let rows = s.reviews("X").expect("rows");
+        assert_eq!((rows[1].rating, rows[1].phase), (Rating::Easy, Some(after.phase)));
+        s.undo_answer("X", second, &after).expect("undo");
+        s.undo_answer("X", first, &new).expect("undo");
+        assert!(s.reviews("X").expect("rows").is_empty());
+        assert_eq!(s.card("X", "q1").expect("card"), None);
+        assert_eq!(s.count_reviews("X").expect("totals"), 0);
+    }
+
+    #[test]
+    fn median_time_per_domain_reads_the_latest_timed_answers_of_each_domain() {
+        let (_dir, mut s) = file_store();
+        let mut rows = Vec::new();
+        // Domain 1: 600 answers over three skills, times 1..=600 s, the oldest first; the
+        // latest 500 are 101..=600 s (median of an even count: 350.5 s, rounded down).
+        for i in 1..=600i64 {
+            let mut r = row("a", &format!("1.{}.1", i % 3 + 1), t(i), "practice", None);
+            r.elapsed_ms = i * 1000;
+            rows.push(r);
+        }
+        // Untimed answers (old exam answers) are left out, however recent.
+        for i in 0..50 {
+            let mut r = row("a", "1.1.1", t(10_000 + i), "exam", None);
+            r.elapsed_ms = 0;
+            rows.push(r);
+        }
+        // Domain 2: three answers, exam ones included: 30, 90, 60 s.
+        for (i, (ms, mode)) in [(30_000, "exam"), (90_000, "review"), (60_000, "drill")]
+            .iter()
+            .enumerate()
+        {
+            let mut r = row("b", "2.4.1", t(i as i64), mode, None);
+            r.elapsed_ms = *ms;
+            rows.push(r);
+        }
+        // Domain 10 is not domain 1; a skill id without a dot is its own domain.
+        let mut r = row("c", "10.1.1", t(1), "practice", None);
+        r.elapsed_ms = 7_000;
+        rows.push(r);
+        let mut r = row("d", "odd", t(1), "practice", None);
+        r.elapsed_ms = 5_000;
+        rows.push(r);
+        // Another exam's answers do not count.
+        s.bulk_insert("Y", &rows[..10], &[]).expect("other exam");
+        s.bulk_insert("X", &rows, &[]).expect("insert");
+        assert_eq!(
+            s.median_ms_by_domain("X").expect("medians"),
+            vec![
+                ("1".to_string(), 350_500, 500),
+                ("10".to_string(), 7_000, 1),
+                ("2".to_string(), 60_000, 3),
+                ("odd".to_string(), 5_000, 1),
+            ]
+        );
+        assert_eq!(
+            s.median_ms_by_domain("Y").expect("medians"),
+            vec![("1".to_string(), 5_500, 10)]
+        );
+        assert!(s.median_ms_by_domain("Z").expect("none").is_empty());
+        // The overall median counts exam answers too now that they are timed.
+        assert_eq!(s.median_answer_ms("Y").expect("median"), Some(5_500));
+    }
+
+    #[test]
+    fn true_retention_counts_due_reviews_only_since_the_window() {
+        let (_dir, mut s) = file_store();
+        let mut rows = Vec::new();
+        let due = |at: DateTime<Utc>, correct: bool| {
+            let mut r = row("q", "1.1.1", at, "review", Some(CardPhase::Review));
+            r.correct = correct;
+            r
+        };
+        // In the window: 4 due reviews, 3 right.
+        rows.extend([
+            due(t(100), true),
+            due(t(101), true),
+            due(t(102), false),
+            due(t(103), true),
+        ]);
+        // Before the window: not counted.
+        rows.push(due(t(10), true));
+        // Not due reviews: new cards, learning steps, lapses relearning, other modes, no phase.
+        rows.push(row("q", "1.1.1", t(100), "review", Some(CardPhase::New)));
+        rows.push(row("q", "1.1.1", t(100), "review", Some(CardPhase::Learning)));
+        rows.push(row("q", "1.1.1", t(100), "review", Some(CardPhase::Relearning)));
+        rows.push(row("q", "1.1.1", t(100), "practice", Some(CardPhase::Review)));
+        rows.push(row("q", "1.1.1", t(100), "drill", Some(CardPhase::Review)));
+        rows.push(row("q", "1.1.1", t(100), "exam", Some(CardPhase::Review)));
+        rows.push(row("q", "1.1.1", t(100), "review", None));
+        s.bulk_insert("X", &rows, &[]).expect("insert");
+        s.bulk_insert("Y", &rows[..2], &[]).expect("other exam");
+        assert_eq!(s.true_retention("X", t(50)).expect("retention"), (4, 3));
+        assert_eq!(s.true_retention("X", t(0)).expect("retention"), (5, 4));
+        assert_eq!(s.true_retention("X", t(103)).expect("retention"), (1, 1));
+        assert_eq!(s.true_retention("X", t(104)).expect("retention"), (0, 0));
+        assert_eq!(s.true_retention("Y", t(0)).expect("retention"), (2, 2));
+    }
+
+    /// The two reads of schema 5 go through their indexes and never visit the review rows:
+    /// they stay fast at a million reviews.
+    #[test]
+    fn the_new_reads_use_their_covering_indexes() {
+        let (_dir, s) = file_store();
+        let plan = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> String {
+            let mut st = s.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("explain");
+            let rows = st.query_map(p, |r| r.get::<_, String>(3)).expect("plan");
+            rows.collect::<rusqlite::Result<Vec<_>>>().expect("rows").join("; ")
+        };
+        let p = plan(&domain_times_sql(), params!["X", "1", 500]);
+        assert!(p.contains("USING COVERING INDEX reviews_by_domain_time"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "no sort: {p}");
+        let p = plan(TRUE_RETENTION_SQL, params!["X", 0]);
+        assert!(p.contains("USING COVERING INDEX reviews_due_by_time"), "{p}");
+    }
+
+    #[test]
+    fn median_is_the_middle_or_the_mean_of_the_two_middles() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [7]), Some(7));
+        assert_eq!(median(&mut [9, 1, 5]), Some(5));
+        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
+        assert_eq!(median(&mut [i64::MAX, i64::MAX]), Some(i64::MAX));
     }
 }

@@ -248,6 +248,7 @@ impl Shell {
                     elapsed_ms: rec.elapsed_ms,
                     chosen: rec.chosen.clone(),
                     exam_id: None,
+                    phase: Some(before.phase),
                 };
                 let id = self.store.record_answer(&code, &row, &after)?;
                 use crate::srs::Rating;
@@ -298,6 +299,7 @@ impl Shell {
                         chosen: Vec::new(),
                         flagged: false,
                         correct: None,
+                        time_ms: 0,
                     })
                     .collect();
                 let code = self.code().to_string();
@@ -445,6 +447,11 @@ impl Shell {
             correct: by_difficulty.iter().map(|x| x.1).sum(),
             by_difficulty,
             median_ms: self.store.median_answer_ms(&code)?,
+            exam_minutes: fmt.minutes,
+            exam_questions: fmt.questions,
+            pace_ms: mock::pace_ms(&fmt),
+            time_by_domain: commands::time_by_domain(&self.store, &self.pack)?,
+            true_retention: commands::true_retention(&self.store, &code, now, self.sched.retention)?,
         })
     }
 
@@ -596,9 +603,10 @@ impl Shell {
                     rating,
                     correct,
                     mode: Mode::Exam.as_str().to_string(),
-                    elapsed_ms: 0,
+                    elapsed_ms: i.time_ms,
                     chosen: i.chosen.clone(),
                     exam_id: Some(exam_id),
+                    phase: Some(before.phase),
                 },
                 after,
             ));

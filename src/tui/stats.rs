@@ -1,5 +1,6 @@
 //! The stats screen: readiness and mock-exam scores, mastery by domain and task, activity
-//! (reviews per day, the due forecast), accuracy by difficulty and time per question. Four
+//! (reviews per day, the due forecast), accuracy by difficulty, time per question (overall and
+//! per domain, beside the exam's pace) and true retention against its target. Four
 //! pages so that every chart stays readable at 80×24. The shell fills [`StatsScreen`] from
 //! the store; drawing only reads it.
 
@@ -50,6 +51,14 @@ pub struct StatsScreen {
     pub median_ms: Option<i64>,
     pub answered: i64,
     pub correct: i64,
+    /// The exam's time limit and number of questions, and the pace they give (ms a question).
+    pub exam_minutes: u32,
+    pub exam_questions: u32,
+    pub pace_ms: i64,
+    /// Per blueprint domain: the median time per question over its latest timed answers.
+    pub time_by_domain: Vec<crate::commands::DomainTimeJson>,
+    /// Due reviews answered right over the last 30 days, against the desired retention.
+    pub true_retention: crate::commands::TrueRetentionJson,
 }
 
 pub fn stats_update(mut s: StatsScreen, action: Action) -> (Screen, Vec<Effect>) {
@@ -459,7 +468,8 @@ fn activity_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
 }
 
 fn accuracy_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
-    let [acc, time] = Layout::vertical([Constraint::Length(7), Constraint::Min(4)]).areas(area);
+    let [acc, time, retention] =
+        Layout::vertical([Constraint::Length(7), Constraint::Min(4), Constraint::Length(4)]).areas(area);
     let names = ["1 easy", "2 medium", "3 hard"];
     let mut lines = vec![Line::styled(
         format!(
@@ -493,16 +503,105 @@ fn accuracy_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(Block::bordered().title(" Accuracy by difficulty ")),
         acc,
     );
-    let per_q = mock::format_elapsed(130 * 60_000 / 65);
-    let text = match s.median_ms {
-        Some(ms) => vec![
-            Line::raw(format!(" Median time per question: {:.0} s", ms as f64 / 1000.0)),
-            Line::styled(
-                format!(" The real exam allows about {per_q} per question (130 minutes for 65)."),
+    time_box(s, theme, f, time);
+    retention_box(s, theme, f, retention);
+}
+
+/// The median time per question, overall and per domain, beside the exam's pace. The domain
+/// rows scroll when they do not fit.
+fn time_box(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
+    let mut fixed = vec![match s.median_ms {
+        Some(ms) => Line::raw(format!(
+            " Median time per question: {} (your latest answers)",
+            mock::format_min_sec(ms)
+        )),
+        None => Line::raw(" Median time per question: no timed answers yet."),
+    }];
+    fixed.push(Line::styled(
+        format!(
+            " The real exam allows about {} per question ({} minutes for {}).",
+            mock::format_min_sec(s.pace_ms),
+            s.exam_minutes,
+            s.exam_questions
+        ),
+        theme.dim(),
+    ));
+    let id_w = s
+        .time_by_domain
+        .iter()
+        .map(|t| t.domain.chars().count())
+        .max()
+        .unwrap_or(1);
+    let rows: Vec<Line> = s
+        .time_by_domain
+        .iter()
+        .map(|t| match t.median_ms {
+            Some(m) => {
+                let mut spans = vec![Span::raw(format!(
+                    " Domain {:<id_w$}  {:<11} {:>5} answer{}",
+                    t.domain,
+                    mock::format_min_sec(m),
+                    t.answers,
+                    if t.answers == 1 { " " } else { "s" }
+                ))];
+                if s.pace_ms > 0 && m > s.pace_ms {
+                    spans.push(Span::styled("  slower than the exam's pace", theme.bad()));
+                }
+                Line::from(spans)
+            }
+            None => Line::styled(
+                format!(" Domain {:<id_w$}  {:<11} no timed answers yet", t.domain, "—"),
                 theme.dim(),
             ),
-        ],
-        None => vec![Line::raw(" Median time per question: no timed answers yet.")],
+        })
+        .collect();
+    let visible = (area.height.saturating_sub(2) as usize).saturating_sub(fixed.len());
+    let max = rows.len().saturating_sub(visible) as u16;
+    let scroll = s.scroll.min(max);
+    let more = match (scroll > 0, scroll < max) {
+        (true, true) => " · ↑↓ more",
+        (false, true) => " · ↓ more",
+        (true, false) => " · ↑ more",
+        (false, false) => "",
     };
-    f.render_widget(Paragraph::new(text).block(Block::bordered().title(" Time ")), time);
+    fixed.extend(rows.into_iter().skip(scroll as usize).take(visible));
+    f.render_widget(
+        Paragraph::new(fixed).block(Block::bordered().title(format!(" Time per question (median){more} "))),
+        area,
+    );
+}
+
+/// True retention: the share of due reviews answered right, against the desired retention.
+fn retention_box(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
+    let t = &s.true_retention;
+    let target = crate::model::percent(t.desired);
+    let first = match t.rate {
+        Some(rate) if t.answers > 0 => {
+            let style = if rate >= t.desired { theme.good() } else { theme.bad() };
+            Line::from(vec![
+                Span::raw(" "),
+                Span::styled(format!("{} %", crate::model::percent(rate)), style),
+                Span::raw(format!(
+                    " of {} due review{} answered right · target {target} % (desired retention)",
+                    t.answers,
+                    if t.answers == 1 { "" } else { "s" }
+                )),
+            ])
+        }
+        _ => Line::raw(format!(
+            " No due reviews answered in the last {} days (target {target} %).",
+            t.window_days
+        )),
+    };
+    let lines = vec![
+        first,
+        Line::styled(
+            " Counts answers to due cards in review: not new cards, not learning steps.",
+            theme.dim(),
+        ),
+    ];
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(format!(" True retention, last {} days ", t.window_days))),
+        area,
+    );
 }

@@ -929,7 +929,7 @@ fn summary(app: &App, s: &Summary, now: DateTime<Utc>, theme: Theme, f: &mut Fra
     let w = width.saturating_sub(4) as usize;
     let mut time = format!("in {}", crate::mock::format_duration_words(s.spent_ms));
     if let Some(m) = s.median_answer_ms {
-        time.push_str(&format!(" · median {} to answer", crate::mock::format_answer_time(m)));
+        time.push_str(&format!(" · median {} to answer", crate::mock::format_min_sec(m)));
     }
     let mut lines = vec![
         Line::raw(""),

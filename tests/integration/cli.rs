@@ -56,6 +56,14 @@ fn stats_json_on_a_new_database() {
     assert_eq!(d[3]["weight"], 16);
     assert_eq!(d[0]["answered"], 0);
     assert_eq!(d[0]["mastery"], 0.0);
+    // No answers: every domain listed without a time, and no true retention yet.
+    let t = v["time_by_domain"].as_array().expect("time_by_domain");
+    assert_eq!(t.len(), 5);
+    assert!(t.iter().all(|x| x["median_ms"].is_null() && x["answers"] == 0), "{t:?}");
+    assert_eq!(v["exam_pace_ms"], 120_000);
+    assert_eq!(v["true_retention"]["answers"], 0);
+    assert!(v["true_retention"]["rate"].is_null());
+    assert_eq!(v["true_retention"]["desired"], 0.9);
     assert!(db.exists());
     // The environment variable works too.
     let o = crate::util::bin()
@@ -64,7 +72,13 @@ fn stats_json_on_a_new_database() {
         .output()
         .expect("runs");
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("reviews 0"));
+    let text = stdout(&o);
+    assert!(text.contains("reviews 0"));
+    assert!(text.contains("Domain 5  —\n"), "{text}");
+    assert!(
+        text.contains("True retention: no due reviews answered in 30 days (target 90 %)"),
+        "{text}"
+    );
 }
 
 fn assert_one_line_error(o: &std::process::Output, needle: &str) {

@@ -513,6 +513,7 @@ fn a_review_carries_on_with_cards_that_came_due_meanwhile() {
         elapsed_ms: 1000,
         chosen: vec![0],
         exam_id: None,
+        phase: Some(cloudprep::srs::CardPhase::New),
     };
     store.record_answer("TST-C01", &row, &card).expect("save");
     let mut sh = shell(store, l.pack.expect("pack"));
@@ -1018,5 +1019,95 @@ fn the_chooser_shows_seen_mastery_and_takes_a_count_and_a_subset() {
             .is_some_and(|s| s.contains("No questions here are bookmarked")),
         "{:?}",
         a.status
+    );
+}
+
+/// Schema 5, through the app's own save paths and a database file: a mock-exam answer enters
+/// the review log with the time spent on its item (summed over visits) and every answer with
+/// its card's phase before it, so that a due review counts toward true retention (and an undo
+/// takes it back out).
+#[test]
+fn answers_carry_their_item_time_and_the_card_phase_before_them() {
+    use cloudprep::srs::{Card, CardPhase, Rating};
+    use cloudprep::store::ReviewRow;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("phase.db");
+    let mut sh = shell(Store::open(&db).expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    start_exam(&mut sh, &mut a, 5);
+    let exam_id = exam_screen(&a).exam_id;
+    step(&mut sh, &mut a, Action::Toggle(0), t0());
+    step(&mut sh, &mut a, Action::Next, t0());
+    step(&mut sh, &mut a, Action::Toggle(1), t0());
+    sh.store.add_exam_item_time(exam_id, 0, 40_000).expect("time");
+    sh.store.add_exam_item_time(exam_id, 1, 90_000).expect("time");
+    sh.store.add_exam_item_time(exam_id, 0, 25_000).expect("second visit");
+    let items = sh.store.exam_items(exam_id).expect("items");
+    let (q0, q1) = (items[0].question_id.clone(), items[1].question_id.clone());
+    sh.finish_exam(exam_id, 300_000, false, t0() + Duration::minutes(5))
+        .expect("finish");
+    let store = Store::open(&db).expect("reopen");
+    let logged: Vec<(String, String, i64, Option<CardPhase>)> = store
+        .reviews("TST-C01")
+        .expect("reviews")
+        .into_iter()
+        .map(|r| (r.question_id, r.mode, r.elapsed_ms, r.phase))
+        .collect();
+    assert_eq!(
+        logged,
+        vec![
+            (q0, "exam".to_string(), 65_000, Some(CardPhase::New)),
+            (q1, "exam".to_string(), 90_000, Some(CardPhase::New)),
+        ]
+    );
+    assert_eq!(
+        store.median_ms_by_domain("TST-C01").expect("medians").len(),
+        1,
+        "the exam answers are timed"
+    );
+    drop(store);
+
+    // A card in the review phase, answered in review: the answer is a due review.
+    let at = t0() - Duration::days(10);
+    let first = Scheduler::default_params().answer(&Card::new("alarm-basic-1", at), Rating::Easy, at);
+    assert_eq!(first.phase, CardPhase::Review);
+    let row = ReviewRow {
+        question_id: "alarm-basic-1".into(),
+        skill: "1.1.1".into(),
+        difficulty: 1,
+        reviewed_at: at,
+        rating: Rating::Easy,
+        correct: true,
+        mode: "practice".into(),
+        elapsed_ms: 20_000,
+        chosen: vec![0],
+        exam_id: None,
+        phase: Some(CardPhase::New),
+    };
+    sh.store.record_answer("TST-C01", &row, &first).expect("save");
+    a.start_study(
+        cloudprep::model::Mode::Review,
+        "t".into(),
+        vec!["alarm-basic-1".into()],
+        t0(),
+    );
+    step(&mut sh, &mut a, Action::Toggle(0), t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let last = sh
+        .store
+        .reviews("TST-C01")
+        .expect("reviews")
+        .into_iter()
+        .find(|r| r.reviewed_at == t0())
+        .expect("the review is logged");
+    assert_eq!((last.mode.as_str(), last.phase), ("review", Some(CardPhase::Review)));
+    let since = t0() - Duration::days(30);
+    assert_eq!(sh.store.true_retention("TST-C01", since).expect("retention").0, 1);
+    step(&mut sh, &mut a, Action::Undo, t0());
+    assert_eq!(sh.store.true_retention("TST-C01", since).expect("retention"), (0, 0));
+    assert_eq!(
+        sh.store.card("TST-C01", "alarm-basic-1").expect("card"),
+        Some(first),
+        "the undo restores the card"
     );
 }

@@ -625,21 +625,85 @@ fn every_schema_version_has_a_fixture_that_opens_with_its_rows_intact() {
         assert_eq!(store.user_version().expect("version"), SCHEMA_VERSION, "v{version}");
         assert!(store.integrity_ok().expect("integrity"), "v{version}");
         match version {
-            1 => check_v1_rows(&store, &db, "v1"),
+            1 => {
+                check_v5_defaults(&store, "v1");
+                check_v1_rows(&store, &db, "v1");
+            }
             // Version 2 holds v1's rows with its running totals already kept.
-            2 => check_v1_rows(&store, &db, "v2"),
+            2 => {
+                check_v5_defaults(&store, "v2");
+                check_v1_rows(&store, &db, "v2");
+            }
             // Version 3 only changes two indexes: the same rows, read through them.
-            3 => check_v1_rows(&store, &db, "v3"),
+            3 => {
+                check_v5_defaults(&store, "v3");
+                check_v1_rows(&store, &db, "v3");
+            }
             // Version 4 adds the report's option order and choice: empty for old reports.
             4 => {
+                check_v5_defaults(&store, "v4");
                 check_v1_rows(&store, &db, "v4");
                 let r = store.reports(EXAM).expect("reports");
                 assert!(r[0].shown_order.is_empty() && r[0].chosen.is_empty());
+            }
+            // Version 5 adds bookmarks, notes, the time spent on exam items and the card phase
+            // before each answer: the fixture has one of each, and they survive.
+            5 => {
+                assert_eq!(
+                    store.bookmarks(EXAM).expect("bookmarks"),
+                    vec![(
+                        "d1-amp-eks-keep-promql-rules".to_string(),
+                        cloudprep::store::from_ms(1_768_035_800_000)
+                    )]
+                );
+                assert!(
+                    store
+                        .is_bookmarked(EXAM, "d1-amp-eks-keep-promql-rules")
+                        .expect("bookmark")
+                );
+                let notes = store.notes(EXAM).expect("notes");
+                assert_eq!(notes.len(), 1);
+                assert_eq!(notes[0].question_id, "d1-cloudtrail-s3-object-deletes-missing");
+                assert_eq!(notes[0].text, "Data events are off by default — \"S3 object-level\" ✓");
+                assert_eq!(cloudprep::store::ms(notes[0].updated_at), 1_768_035_900_000);
+                let times: Vec<i64> = store.exam_items(2).expect("items").iter().map(|i| i.time_ms).collect();
+                assert_eq!(times, vec![95_000, 0, 0]);
+                let phases: Vec<Option<CardPhase>> =
+                    store.reviews(EXAM).expect("reviews").iter().map(|r| r.phase).collect();
+                assert_eq!(phases, vec![None, None, None, None, Some(CardPhase::New)]);
+                check_v1_rows(&store, &db, "v5");
             }
             // A new fixture comes with its own checks.
             v => panic!("no row checks for the v{v} fixture yet"),
         }
     }
+}
+
+/// What schema 5 adds, as a database from before it reads once migrated: no bookmarks or
+/// notes, no time on exam items, no card phase on old answers (so no true retention), and the
+/// answers' times still per domain.
+fn check_v5_defaults(store: &Store, tag: &str) {
+    assert!(store.bookmarks(EXAM).expect("bookmarks").is_empty(), "{tag}");
+    assert!(store.notes(EXAM).expect("notes").is_empty(), "{tag}");
+    for id in [1, 2] {
+        let items = store.exam_items(id).expect("items");
+        assert!(items.iter().all(|i| i.time_ms == 0), "{tag}: {items:?}");
+    }
+    let reviews = store.reviews(EXAM).expect("reviews");
+    assert!(reviews.iter().all(|r| r.phase.is_none()), "{tag}");
+    assert_eq!(
+        store
+            .true_retention(EXAM, cloudprep::store::from_ms(0))
+            .expect("retention"),
+        (0, 0),
+        "{tag}"
+    );
+    // Reviews 1, 2 and 5 are timed (41 s, 65 s, 12 s; the exam answers are not): domain 1.
+    assert_eq!(
+        store.median_ms_by_domain(EXAM).expect("medians"),
+        vec![("1".to_string(), 41_000, 3)],
+        "{tag}"
+    );
 }
 
 /// The rows that tests/fixtures/db/make_v1.sh writes, as the current build reads them.

@@ -76,6 +76,7 @@ fn answer(store: &mut Store, qid: &str, skill: &str, correct: bool, at: chrono::
         elapsed_ms: 30_000,
         chosen: vec![0],
         exam_id: None,
+        phase: Some(cloudprep::srs::CardPhase::New),
     };
     store.record_answer("SOA-C03", &row, &Card::new(qid, at)).expect("save");
 }
@@ -180,6 +181,30 @@ fn sample_stats() -> StatsScreen {
         median_ms: Some(64_000),
         answered: 460,
         correct: 325,
+        exam_minutes: 130,
+        exam_questions: 65,
+        pace_ms: 120_000,
+        time_by_domain: [
+            ("1", Some(84_000), 312),
+            ("2", Some(131_000), 87),
+            ("3", Some(59_500), 1),
+            ("4", None, 0),
+            ("5", Some(120_000), 500),
+        ]
+        .iter()
+        .map(|&(d, m, n)| commands::DomainTimeJson {
+            domain: d.into(),
+            median_ms: m,
+            answers: n,
+        })
+        .collect(),
+        true_retention: commands::TrueRetentionJson {
+            window_days: 30,
+            answers: 212,
+            correct: 184,
+            rate: Some(0.868),
+            desired: 0.9,
+        },
     }
 }
 
@@ -439,4 +464,164 @@ fn the_score_chart_labels_the_pass_line_and_starts_with_three_exams() {
         "{one}"
     );
     assert!(!one.contains("720 pass"), "no chart for one exam: {one}");
+}
+
+/// Issue 15: the median time per question of each domain beside the exam's pace, and true
+/// retention (due reviews only) against the desired retention — in `stats --json`, `stats` and
+/// the stats screen, from a real database file.
+#[test]
+fn stats_give_the_time_per_domain_beside_the_pace_and_true_retention() {
+    use cloudprep::srs::CardPhase;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("time.db");
+    let dbs = db.to_str().expect("utf8");
+    let now = Utc::now();
+    {
+        let mut store = Store::open(&db).expect("store");
+        let mut save = |qid: &str, skill: &str, mode: &str, phase: CardPhase, ms: i64, correct: bool, days: i64| {
+            let at = now - Duration::days(days) - Duration::minutes(5);
+            let row = ReviewRow {
+                question_id: qid.into(),
+                skill: skill.into(),
+                difficulty: 2,
+                reviewed_at: at,
+                rating: Rating::auto(correct),
+                correct,
+                mode: mode.into(),
+                elapsed_ms: ms,
+                chosen: vec![0],
+                exam_id: None,
+                phase: Some(phase),
+            };
+            store.record_answer("SOA-C03", &row, &Card::new(qid, at)).expect("save");
+        };
+        // Domain 1: 60 s, 84 s and 100 s: median 1 min 24 s. Domain 2: one exam answer.
+        save("a1", "1.1.1", "practice", CardPhase::New, 60_000, true, 3);
+        save("a2", "1.2.1", "drill", CardPhase::New, 84_000, false, 2);
+        save("a3", "1.1.2", "practice", CardPhase::New, 100_000, true, 1);
+        save("b1", "2.1.1", "exam", CardPhase::Review, 150_000, true, 1);
+        // Domain 3: four due reviews in the last 30 days, three right; one older; one answer
+        // in a learning step (review mode, not due: not counted).
+        for (i, right) in [true, true, false, true].iter().enumerate() {
+            save(
+                &format!("c{i}"),
+                "3.1.1",
+                "review",
+                CardPhase::Review,
+                30_000,
+                *right,
+                2 + i as i64,
+            );
+        }
+        save("c8", "3.1.1", "review", CardPhase::Review, 30_000, true, 40);
+        save("c9", "3.2.1", "review", CardPhase::Learning, 30_000, false, 1);
+    }
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(&["--db", dbs, "stats", "--json"]))).expect("json");
+    assert_eq!(v["exam_pace_ms"], 120_000, "130 minutes for 65 questions: {v}");
+    assert_eq!(
+        v["time_by_domain"],
+        serde_json::json!([
+            {"domain": "1", "median_ms": 84_000, "answers": 3},
+            {"domain": "2", "median_ms": 150_000, "answers": 1},
+            {"domain": "3", "median_ms": 30_000, "answers": 6},
+            {"domain": "4", "median_ms": null, "answers": 0},
+            {"domain": "5", "median_ms": null, "answers": 0},
+        ])
+    );
+    assert_eq!(
+        v["true_retention"],
+        serde_json::json!({"window_days": 30, "answers": 4, "correct": 3, "rate": 0.75, "desired": 0.9})
+    );
+    let text = stdout(&run(&["--db", dbs, "stats"]));
+    for want in [
+        "Time per question (median, exam pace 2 min)\n",
+        "Domain 1  1 min 24 s  (3 answers)\n",
+        "Domain 2  2 min 30 s  (1 answer)\n",
+        "Domain 3  30 s        (6 answers)\n",
+        "Domain 4  —\n",
+        "True retention (30 days): 75 % of 4 due reviews (target 90 %)\n",
+    ] {
+        assert!(text.contains(want), "wanted {want:?} in\n{text}");
+    }
+    // The target is the desired retention the scheduler uses: the config file's.
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "desired_retention = 0.85\n").expect("write");
+    let cfgs = cfg.to_str().expect("utf8");
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["--db", dbs, "--config", cfgs, "stats", "--json"]))).expect("json");
+    assert_eq!(v["true_retention"]["desired"], 0.85);
+    let text = stdout(&run(&["--db", dbs, "--config", cfgs, "stats"]));
+    assert!(text.contains("75 % of 4 due reviews (target 85 %)"), "{text}");
+
+    // The pace comes from the pack's format, not a constant: 180 minutes for 75 questions.
+    let mut pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    pack.exam.format.minutes = 180;
+    pack.exam.format.questions = 75;
+    let store = Store::open(&db).expect("store");
+    assert_eq!(
+        commands::stats(&store, &pack, now).expect("stats").exam_pace_ms,
+        144_000
+    );
+
+    // The stats screen shows the same, on its fourth page.
+    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    let mut shell = crate::exam::shell(store, pack);
+    shell.sched = cloudprep::srs::Scheduler::new(&[], 0.85).expect("scheduler");
+    shell.settings.retention = 0.85;
+    let mut s = shell.stats_screen(now).expect("stats screen");
+    assert_eq!(s.pace_ms, 120_000);
+    assert_eq!(s.time_by_domain[0].median_ms, Some(84_000));
+    assert_eq!((s.true_retention.answers, s.true_retention.correct), (4, 3));
+    assert_eq!(s.true_retention.desired, 0.85);
+    s.page = 3;
+    let mut a = App::new(shell.pack.clone(), 1, false);
+    a.screen = Screen::Stats(Box::new(s));
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| view::render_at(&a, f, now)).expect("draw");
+    let screen = format!("{:?}", t.backend());
+    for want in [
+        "Domain 1  1 min 24 s      3 answers",
+        "Domain 2  2 min 30 s      1 answer   slower than the exam's pace",
+        "Domain 4  —           no timed answers yet",
+        "about 2 min per question (130 minutes for 65)",
+        "75 % of 4 due reviews answered right · target 85 %",
+    ] {
+        assert!(screen.contains(want), "wanted {want:?} in\n{screen}");
+    }
+}
+
+/// With more domains than the time box holds, its rows scroll and say so; nothing is lost.
+#[test]
+fn the_time_per_domain_rows_scroll_when_they_do_not_fit() {
+    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    let mut a = App::new(std::rc::Rc::new(pack), 1, false);
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date");
+    let mut s = sample_stats();
+    s.page = 3;
+    s.time_by_domain = (1..=12)
+        .map(|i| commands::DomainTimeJson {
+            domain: i.to_string(),
+            median_ms: Some(60_000 + i * 1000),
+            answers: i,
+        })
+        .collect();
+    a.screen = Screen::Stats(Box::new(s));
+    let text = |a: &App| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        t.draw(|f| view::render_at(a, f, now)).expect("draw");
+        format!("{:?}", t.backend())
+    };
+    let first = text(&a);
+    assert!(
+        first.contains("Domain 1   1 min 1 s") && !first.contains("Domain 12") && first.contains("↓ more"),
+        "{first}"
+    );
+    for _ in 0..20 {
+        cloudprep::tui::app::update(&mut a, cloudprep::tui::app::Action::Down, now);
+    }
+    let last = text(&a);
+    assert!(
+        last.contains("Domain 12  1 min 12 s") && last.contains("↑ more") && last.contains("True retention"),
+        "{last}"
+    );
 }

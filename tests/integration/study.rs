@@ -37,6 +37,7 @@ pub fn simulate(store: &mut Store, questions: &[String], days: i64, recall: f64)
                 elapsed_ms: 5000,
                 chosen: vec![0],
                 exam_id: None,
+                phase: Some(c.phase),
             };
             store.record_answer(CODE, &row, &next).expect("save");
             *c = next;
@@ -145,6 +146,82 @@ fn export_json_and_csv_hold_reviews_and_cards() {
         "{}",
         stderr(&o)
     );
+}
+
+/// The JSON export holds the bookmarks and notes (RFC 3339 times), each answer's card phase
+/// and the time spent on each exam item.
+#[test]
+fn export_json_holds_bookmarks_notes_phases_and_item_times() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("bn.db");
+    let dbs = db.to_str().expect("utf8");
+    let mut store = Store::open(&db).expect("open");
+    simulate(&mut store, &["alarm-basic".to_string()], 3, 1.0);
+    let at = |min: i64| Utc.with_ymd_and_hms(2026, 2, 1, 9, 0, 0).single().expect("date") + Duration::minutes(min);
+    store
+        .set_bookmark(CODE, "logs-retention", true, at(1))
+        .expect("bookmark");
+    store.set_bookmark(CODE, "alarm-basic", true, at(0)).expect("bookmark");
+    store.set_bookmark(CODE, "dropped", true, at(2)).expect("bookmark");
+    store.set_bookmark(CODE, "dropped", false, at(3)).expect("unbookmark");
+    store
+        .set_note(
+            CODE,
+            "alarm-basic",
+            " Composite alarm = AND/OR of alarms, \"ALARM\" state ✓ \n",
+            at(4),
+        )
+        .expect("note");
+    store
+        .set_note(CODE, "logs-retention", "gone soon", at(5))
+        .expect("note");
+    store
+        .set_note(CODE, "logs-retention", "", at(6))
+        .expect("an empty note deletes it");
+    let item = cloudprep::store::ExamItemRow {
+        position: 0,
+        question_id: "alarm-basic".into(),
+        domain: "1".into(),
+        skill: "1.1.1".into(),
+        scored: true,
+        option_order: vec![0, 1, 2, 3],
+        chosen: Vec::new(),
+        flagged: false,
+        correct: None,
+        time_ms: 0,
+    };
+    let id = store
+        .create_exam(CODE, 1, at(10), Some(1_200_000), &[item])
+        .expect("exam");
+    store.add_exam_item_time(id, 0, 73_000).expect("time");
+    drop(store);
+    let o = run(&args(dbs, &["export", "--format", "json"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        v["bookmarks"],
+        serde_json::json!([
+            {"question_id": "alarm-basic", "created_at": "2026-02-01T09:00:00Z"},
+            {"question_id": "logs-retention", "created_at": "2026-02-01T09:01:00Z"},
+        ])
+    );
+    assert_eq!(
+        v["notes"],
+        serde_json::json!([{
+            "question_id": "alarm-basic",
+            "text": "Composite alarm = AND/OR of alarms, \"ALARM\" state ✓",
+            "updated_at": "2026-02-01T09:04:00Z",
+        }])
+    );
+    let phases: Vec<&str> = v["reviews"]
+        .as_array()
+        .expect("reviews")
+        .iter()
+        .map(|r| r["phase"].as_str().expect("a phase"))
+        .collect();
+    assert_eq!(phases.first(), Some(&"new"), "{phases:?}");
+    assert!(phases[1..].iter().all(|p| *p != "new"), "{phases:?}");
+    assert_eq!(v["exams"][0]["items"][0]["time_ms"], 73_000);
 }
 
 #[test]
