@@ -159,11 +159,6 @@ fn domain_times_sql() -> String {
 const TRUE_RETENTION_SQL: &str = "SELECT COUNT(*), SUM(correct) FROM reviews
      WHERE exam = ?1 AND reviewed_at >= ?2 AND mode = 'review' AND phase = 'review'";
 
-/// The domain of a skill id, as [`DOMAIN_OF_SKILL`] computes it.
-fn domain_of_skill(skill: &str) -> &str {
-    skill.split('.').next().unwrap_or(skill)
-}
-
 /// The median of `v` (the mean of the two middle values for an even count, rounded down);
 /// None when empty. Sorts `v`.
 fn median(v: &mut [i64]) -> Option<i64> {
@@ -773,7 +768,7 @@ impl Store {
             let rows = st
                 .query_map([exam], |r| r.get::<_, String>(0))
                 .map_err(|e| self.err(e))?;
-            rows.map(|r| r.map(|skill| domain_of_skill(&skill).to_string()))
+            rows.map(|r| r.map(|skill| crate::model::domain_of(&skill).to_string()))
                 .collect::<rusqlite::Result<Vec<String>>>()
                 .map_err(|e| self.err(e))?
         };

@@ -326,6 +326,9 @@ impl Shell {
                 position,
                 elapsed_ms,
             } => self.store.save_exam_progress(exam_id, position, elapsed_ms)?,
+            Effect::AddExamItemTime { exam_id, position, ms } => {
+                self.store.add_exam_item_time(exam_id, position, ms)?
+            }
             Effect::FinishExam {
                 exam_id,
                 elapsed_ms,
@@ -336,6 +339,14 @@ impl Shell {
                 if timed_out {
                     app.status = Some("Time is up: the exam was submitted as it stood.".to_string());
                 }
+            }
+            Effect::SaveBookmark { question_id, on } => {
+                let code = self.code().to_string();
+                self.store.set_bookmark(&code, &question_id, on, now)?;
+            }
+            Effect::SaveNote { question_id, text } => {
+                let code = self.code().to_string();
+                self.store.set_note(&code, &question_id, &text, now)?;
             }
             Effect::SaveReport {
                 question_id,
@@ -461,7 +472,21 @@ impl Shell {
         Ok(session::Marks {
             seen: self.store.seen_ids(code)?.into_iter().collect(),
             missed: self.store.missed_ids(code)?.into_iter().collect(),
-            bookmarked: HashSet::new(),
+            bookmarked: self.store.bookmarks(code)?.into_iter().map(|(id, _)| id).collect(),
+        })
+    }
+
+    /// The learner's bookmarks and notes.
+    pub fn personal(&self) -> Result<app::Personal> {
+        let code = self.code();
+        Ok(app::Personal {
+            bookmarks: self.store.bookmarks(code)?.into_iter().map(|(id, _)| id).collect(),
+            notes: self
+                .store
+                .notes(code)?
+                .into_iter()
+                .map(|n| (n.question_id, n.text))
+                .collect(),
         })
     }
 
@@ -536,6 +561,7 @@ impl Shell {
                 view,
                 flagged: r.flagged,
                 scored: r.scored,
+                time_ms: r.time_ms,
             });
         }
         let pos = items
@@ -554,6 +580,7 @@ impl Shell {
             confirm_submit: false,
             warned: false,
             grid_number: String::new(),
+            item_counted_ms: sum.elapsed_ms,
         }));
         if missing > 0 {
             app.status = Some(format!(
@@ -681,6 +708,7 @@ impl Shell {
                 correct: r.correct == Some(true),
                 domain: r.domain.clone(),
                 skill: r.skill.clone(),
+                time_ms: r.time_ms,
             })
             .collect();
         app.screen = Screen::Report(Box::new(ReportScreen {
@@ -882,6 +910,7 @@ fn hyperlinks_for(setting: Option<&str>, term: Option<&str>) -> bool {
 pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<commands::DashboardFacts>) -> Result<i32> {
     let now = Utc::now();
     let mut app = App::new(shell.pack.clone(), seed, shell.settings.color);
+    app.personal = shell.personal()?;
     app.light = shell.settings.light;
     app.hyperlinks = hyperlinks_supported();
     app.practice_count = shell.settings.practice_count;

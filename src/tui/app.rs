@@ -160,6 +160,10 @@ pub enum Action {
     Filter(super::exam::ReviewFilter),
     /// Open the "report a problem with this question" note.
     ReportQuestion,
+    /// Bookmark the question whose feedback is on screen, or take the bookmark off (`b`).
+    Bookmark,
+    /// Write or edit the personal note of the question whose feedback is on screen (`N`).
+    Note,
     /// Open the bank search.
     Search,
     /// Typing in a text field.
@@ -238,6 +242,12 @@ pub enum Effect {
         position: usize,
         elapsed_ms: i64,
     },
+    /// Add `ms` to the time spent on an exam item.
+    AddExamItemTime {
+        exam_id: i64,
+        position: usize,
+        ms: i64,
+    },
     /// Score the exam, log its answers, and show the report.
     FinishExam {
         exam_id: i64,
@@ -250,6 +260,16 @@ pub enum Effect {
     },
     OpenHistory,
     OpenStats,
+    /// Bookmark a question, or take the bookmark off.
+    SaveBookmark {
+        question_id: String,
+        on: bool,
+    },
+    /// Save a question's personal note; an empty note deletes it.
+    SaveNote {
+        question_id: String,
+        text: String,
+    },
     /// Record "this question is wrong or unclear" with the learner's note, the option order
     /// shown and the options chosen (original indices).
     SaveReport {
@@ -382,6 +402,8 @@ pub enum InputPurpose {
     },
     /// A search of the bank.
     Search,
+    /// The learner's own note on a question.
+    Note { question_id: String },
 }
 
 /// The bank search results.
@@ -433,6 +455,10 @@ pub struct QuestionView {
     pub scroll: u16,
     pub shown_at: DateTime<Utc>,
     pub outcome: Option<Outcome>,
+    /// The learner bookmarked the question.
+    pub bookmarked: bool,
+    /// The learner's own note on the question, shown with its feedback.
+    pub note: Option<String>,
     /// Reviewing a mock-exam item: feedback without the rating lines.
     pub exam_review: bool,
 }
@@ -495,6 +521,8 @@ impl QuestionView {
             scroll: 0,
             shown_at: now,
             outcome: None,
+            bookmarked: false,
+            note: None,
             exam_review: false,
         }
     }
@@ -776,6 +804,24 @@ pub struct App {
     /// When home's dashboard was last asked for: it is refreshed every minute while home is on
     /// screen, so that "Due now" follows the clock.
     pub dash_at: Option<DateTime<Utc>>,
+    /// The learner's bookmarks and notes, read once at start and kept in step with what is
+    /// saved.
+    pub personal: Personal,
+}
+
+/// The learner's bookmarks and notes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Personal {
+    pub bookmarks: std::collections::HashSet<String>,
+    pub notes: std::collections::HashMap<String, String>,
+}
+
+impl Personal {
+    /// Marks `v` with its bookmark and note.
+    pub fn dress(&self, v: &mut QuestionView) {
+        v.bookmarked = self.bookmarks.contains(&v.question.id);
+        v.note = self.notes.get(&v.question.id).cloned();
+    }
 }
 
 impl App {
@@ -798,6 +844,7 @@ impl App {
             key_overrides: Vec::new(),
             exit_on_home: false,
             dash_at: None,
+            personal: Personal::default(),
         }
     }
 
@@ -861,7 +908,23 @@ impl App {
     fn view_for(&mut self, id: &str, now: DateTime<Utc>) -> Option<QuestionView> {
         let q = self.pack.question(id)?.clone();
         let order = session::shuffle_options(q.options.len(), &mut self.rng);
-        Some(QuestionView::new(q, order, now))
+        let mut v = QuestionView::new(q, order, now);
+        self.personal.dress(&mut v);
+        Some(v)
+    }
+
+    /// The question whose feedback is on screen, to bookmark or annotate (mutable).
+    fn feedback_view_mut(&mut self) -> Option<&mut QuestionView> {
+        let v = match &mut self.screen {
+            Screen::Study(st) => Some(&mut st.current),
+            Screen::Report(r) => r.detail.as_mut().map(|(_, v)| v),
+            Screen::Summary(s) => match s.detail {
+                Some(i) => s.missed.get_mut(i),
+                None => None,
+            },
+            _ => None,
+        }?;
+        v.outcome.is_some().then_some(v)
     }
 
     /// The shell saved the answer: remember what is needed to re-rate it, and bring a
@@ -1066,13 +1129,10 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
         app.quit = true;
         // Leaving in the middle of an exam pauses it, as `q` does.
         if let Screen::Exam(ex) = &mut app.screen {
+            let mut v = ex.save(now);
             ex.clock.pause(now);
-            let save = Effect::SaveExamProgress {
-                exam_id: ex.exam_id,
-                position: ex.items.get(ex.pos).map(|i| i.position).unwrap_or(0),
-                elapsed_ms: ex.clock.elapsed_ms(now),
-            };
-            return vec![save, Effect::Quit];
+            v.push(Effect::Quit);
+            return v;
         }
         return vec![Effect::Quit];
     }
@@ -1104,6 +1164,22 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
                             chosen,
                         }];
                     }
+                    InputPurpose::Note { question_id } => {
+                        if text.is_empty() {
+                            app.personal.notes.remove(&question_id);
+                        } else {
+                            app.personal.notes.insert(question_id.clone(), text.clone());
+                        }
+                        if let Some(v) = app.feedback_view_mut() {
+                            v.note = (!text.is_empty()).then(|| text.clone());
+                        }
+                        app.status = Some(if text.is_empty() {
+                            "Note deleted.".to_string()
+                        } else {
+                            "Note saved: it shows with this question's feedback from now on.".to_string()
+                        });
+                        return vec![Effect::SaveNote { question_id, text }];
+                    }
                     InputPurpose::Search => {
                         let hits = session::search(&app.pack, &text);
                         app.screen = Screen::Search(SearchScreen {
@@ -1133,6 +1209,35 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     }
     if action == Action::Search {
         app.input = Some(TextInput::new(InputPurpose::Search));
+        return Vec::new();
+    }
+    if action == Action::Bookmark {
+        let Some(v) = app.feedback_view_mut() else {
+            return Vec::new();
+        };
+        v.bookmarked = !v.bookmarked;
+        let (question_id, on) = (v.question.id.clone(), v.bookmarked);
+        if on {
+            app.personal.bookmarks.insert(question_id.clone());
+        } else {
+            app.personal.bookmarks.remove(&question_id);
+        }
+        app.status = Some(if on {
+            "Bookmarked: practice's chooser takes the bookmarked questions with f.".to_string()
+        } else {
+            "Bookmark removed.".to_string()
+        });
+        return vec![Effect::SaveBookmark { question_id, on }];
+    }
+    if action == Action::Note {
+        if let Some(v) = app.feedback_view_mut() {
+            let mut input = TextInput::new(InputPurpose::Note {
+                question_id: v.question.id.clone(),
+            });
+            input.text = v.note.clone().unwrap_or_default();
+            input.cursor = input.text.chars().count();
+            app.input = Some(input);
+        }
         return Vec::new();
     }
     if action == Action::Help {

@@ -20,6 +20,8 @@ pub struct ExamItem {
     pub view: QuestionView,
     pub flagged: bool,
     pub scored: bool,
+    /// Time spent on the item so far, summed over its visits (exam clock).
+    pub time_ms: i64,
 }
 
 impl ExamItem {
@@ -43,6 +45,8 @@ pub struct ExamScreen {
     pub warned: bool,
     /// The item number typed in the review grid so far (the cursor follows it).
     pub grid_number: String,
+    /// The exam clock when the time on the item on screen was last counted.
+    pub item_counted_ms: i64,
 }
 
 impl ExamScreen {
@@ -83,6 +87,32 @@ impl ExamScreen {
         };
         named(&self.grid_number).map(|k| k - 1)
     }
+    /// Counts the exam-clock time since the last count to the item on screen (not while the
+    /// grid or the submit question is open), so that the report can say where the time went.
+    /// Called before anything that changes what is on screen, and with every clock save.
+    pub fn count_item_time(&mut self, now: DateTime<Utc>) -> Option<Effect> {
+        let elapsed = self.clock.elapsed_ms(now);
+        let ms = elapsed - self.item_counted_ms;
+        self.item_counted_ms = elapsed;
+        if ms <= 0 || self.grid.is_some() || self.confirm_submit {
+            return None;
+        }
+        let it = self.items.get_mut(self.pos)?;
+        it.time_ms += ms;
+        Some(Effect::AddExamItemTime {
+            exam_id: self.exam_id,
+            position: it.position,
+            ms,
+        })
+    }
+
+    /// [`Self::count_item_time`], then the clock's save.
+    pub fn save(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let mut v: Vec<Effect> = self.count_item_time(now).into_iter().collect();
+        v.push(self.progress(now));
+        v
+    }
+
     fn progress(&mut self, now: DateTime<Utc>) -> Effect {
         let elapsed = self.clock.elapsed_ms(now);
         self.saved_elapsed_ms = elapsed;
@@ -92,13 +122,15 @@ impl ExamScreen {
             elapsed_ms: elapsed,
         }
     }
-    fn finish(&mut self, now: DateTime<Utc>, timed_out: bool) -> Effect {
+    fn finish(&mut self, now: DateTime<Utc>, timed_out: bool) -> Vec<Effect> {
+        let mut v: Vec<Effect> = self.count_item_time(now).into_iter().collect();
         self.clock.pause(now);
-        Effect::FinishExam {
+        v.push(Effect::FinishExam {
             exam_id: self.exam_id,
             elapsed_ms: self.clock.elapsed_ms(now),
             timed_out,
-        }
+        });
+        v
     }
 }
 
@@ -161,9 +193,29 @@ pub struct ReportItem {
     pub correct: bool,
     pub domain: String,
     pub skill: String,
+    /// Time spent on the item (0 for exams taken before it was kept).
+    pub time_ms: i64,
 }
 
 impl ReportItem {
+    /// The item's result in a word: "right", "wrong" or "not answered".
+    pub fn result_word(&self) -> &'static str {
+        match (self.correct, self.chosen.is_empty()) {
+            (true, _) => "right",
+            (false, true) => "not answered",
+            (false, false) => "wrong",
+        }
+    }
+
+    /// The item's result as a mark: ✓ right, ✗ answered wrong, – not answered.
+    pub fn result_mark(&self) -> char {
+        match self.result_word() {
+            "right" => '✓',
+            "wrong" => '✗',
+            _ => '–',
+        }
+    }
+
     fn shown(&self, f: ReviewFilter) -> bool {
         match f {
             ReviewFilter::All => true,
@@ -202,7 +254,7 @@ impl ReportScreen {
     }
 
     /// The view of an item for review: the learner's answer and the key, with feedback.
-    pub fn detail_view(item: &ReportItem, now: DateTime<Utc>) -> Option<QuestionView> {
+    pub fn detail_view(item: &ReportItem, personal: &super::app::Personal, now: DateTime<Utc>) -> Option<QuestionView> {
         let q = item.question.clone()?;
         let mut v = QuestionView::new(q, item.order.clone(), now);
         v.selected = crate::session::to_display(&item.order, &item.chosen);
@@ -210,10 +262,11 @@ impl ReportScreen {
             correct: item.correct,
             auto: crate::srs::Rating::auto(item.correct),
             rating: crate::srs::Rating::auto(item.correct),
-            elapsed_ms: 0,
+            elapsed_ms: item.time_ms,
             saved: None,
         });
         v.exam_review = true;
+        personal.dress(&mut v);
         Some(v)
     }
 }
@@ -239,20 +292,29 @@ pub fn exam_update(mut ex: Box<ExamScreen>, action: Action, now: DateTime<Utc>) 
     if action == Action::Tick {
         if ex.clock.is_up(now) {
             let e = ex.finish(now, true);
-            return (Screen::Exam(ex), vec![e]);
+            return (Screen::Exam(ex), e);
         }
         if ex.clock.elapsed_ms(now) - ex.saved_elapsed_ms >= CLOCK_SAVE_MS {
-            let e = ex.progress(now);
-            return (Screen::Exam(ex), vec![e]);
+            let e = ex.save(now);
+            return (Screen::Exam(ex), e);
         }
         return (Screen::Exam(ex), vec![]);
     }
+    // Whatever the key does to the screen, the time so far goes to the item it was on.
+    let counted: Vec<Effect> = ex.count_item_time(now).into_iter().collect();
+    let (screen, mut effects) = exam_key(ex, action, now);
+    let mut all = counted;
+    all.append(&mut effects);
+    (screen, all)
+}
+
+fn exam_key(mut ex: Box<ExamScreen>, action: Action, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
     if ex.confirm_submit {
         return match action {
             Action::Yes => {
                 ex.confirm_submit = false;
                 let e = ex.finish(now, false);
-                (Screen::Exam(ex), vec![e])
+                (Screen::Exam(ex), e)
             }
             Action::No | Action::Back => {
                 ex.confirm_submit = false;
@@ -406,13 +468,13 @@ pub fn report_update(
             Action::Next | Action::Right if k + 1 < vis.len() => {
                 let j = vis[k + 1];
                 r.cursor = k + 1;
-                r.detail = ReportScreen::detail_view(&r.items[j], now).map(|v| (j, v));
+                r.detail = ReportScreen::detail_view(&r.items[j], &app.personal, now).map(|v| (j, v));
                 return (Screen::Report(r), vec![]);
             }
             Action::Prev | Action::Left if k > 0 => {
                 let j = vis[k - 1];
                 r.cursor = k - 1;
-                r.detail = ReportScreen::detail_view(&r.items[j], now).map(|v| (j, v));
+                r.detail = ReportScreen::detail_view(&r.items[j], &app.personal, now).map(|v| (j, v));
                 return (Screen::Report(r), vec![]);
             }
             Action::Up | Action::ScrollUp => {
@@ -446,7 +508,7 @@ pub fn report_update(
             r.cursor = 0;
         }
         Action::Enter => match vis.get(r.cursor) {
-            Some(&i) => match ReportScreen::detail_view(&r.items[i], now) {
+            Some(&i) => match ReportScreen::detail_view(&r.items[i], &app.personal, now) {
                 Some(v) => r.detail = Some((i, v)),
                 None => {
                     app.status = Some("That question was removed from the content; only its result is kept.".into())

@@ -282,6 +282,11 @@ pub fn report(r: &ReportScreen, theme: Theme, f: &mut Frame, body: Rect) {
         .map(|i| (i.position + 1).to_string())
         .collect();
     lines.extend(wrapped(format!("Unscored items: {}", unscored.join(", ")), theme.dim()));
+    let timed = r.items.iter().any(|i| i.time_ms > 0);
+    if timed {
+        let pace = r.time_limit_ms.map(|l| l / (r.items.len().max(1) as i64));
+        lines.extend(wrapped(slowest_line(&r.items, pace), ratatui::style::Style::new()));
+    }
     let [summary, list] = Layout::vertical([Constraint::Length(lines.len() as u16), Constraint::Min(3)]).areas(body);
     f.render_widget(Paragraph::new(lines), summary);
 
@@ -328,15 +333,14 @@ pub fn report(r: &ReportScreen, theme: Theme, f: &mut Frame, body: Rect) {
                 .map(|q| q.stem.split_whitespace().collect::<Vec<_>>().join(" "))
                 .unwrap_or_else(|| "(question removed from the content)".into());
             // ✓ right, ✗ answered wrong, – not answered; "unscored" in full.
-            let mark = if it.correct {
-                '✓'
-            } else if it.chosen.is_empty() {
-                '–'
+            let mark = it.result_mark();
+            let time = if timed {
+                format!("{:>5} ", mock::format_elapsed(it.time_ms))
             } else {
-                '✗'
+                String::new()
             };
             let head = format!(
-                " {:>2} {} {} {:<6} {:<8} ",
+                " {:>2} {} {} {:<6} {:<8} {time}",
                 it.position + 1,
                 mark,
                 if it.flagged { '⚑' } else { ' ' },
@@ -359,6 +363,35 @@ pub fn report(r: &ReportScreen, theme: Theme, f: &mut Frame, body: Rect) {
         Paragraph::new(rows).block(Block::bordered().title(format!(" Review: {} ", title.join(" · ")))),
         list,
     );
+}
+
+/// Where the time went: the five slowest items with their result, and the median per item
+/// beside the exam's pace (its time limit over its items).
+pub fn slowest_line(items: &[super::exam::ReportItem], pace_ms: Option<i64>) -> String {
+    let mut by_time: Vec<&super::exam::ReportItem> = items.iter().collect();
+    by_time.sort_by_key(|i| (std::cmp::Reverse(i.time_ms), i.position));
+    let slowest: Vec<String> = by_time
+        .iter()
+        .take(5)
+        .filter(|i| i.time_ms > 0)
+        .map(|i| {
+            format!(
+                "item {} {} {}",
+                i.position + 1,
+                mock::format_min_sec(i.time_ms),
+                i.result_word()
+            )
+        })
+        .collect();
+    let mut times: Vec<i64> = items.iter().map(|i| i.time_ms).collect();
+    times.sort_unstable();
+    let median = times.get(times.len() / 2).copied().unwrap_or(0);
+    let pace = pace_ms.map_or(String::new(), |p| format!(" (pace {})", mock::format_min_sec(p)));
+    format!(
+        "Slowest: {} · median {} an item{pace}",
+        slowest.join(", "),
+        mock::format_min_sec(median)
+    )
 }
 
 pub fn history(h: &HistoryScreen, theme: Theme, f: &mut Frame, body: Rect) {

@@ -66,6 +66,15 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
     if key.code == KeyCode::Char('!') && super::app::current_question_id(app).is_some() {
         return Some(Action::ReportQuestion);
     }
+    // On a question's feedback (after an answer, or reopened from a summary or a report):
+    // bookmark it, or write a note.
+    if super::app::current_view(app).is_some_and(|v| v.outcome.is_some()) {
+        match key.code {
+            KeyCode::Char('b') => return Some(Action::Bookmark),
+            KeyCode::Char('N') => return Some(Action::Note),
+            _ => {}
+        }
+    }
     // Search the bank from the screens that have no question on them.
     if key.code == KeyCode::Char('/')
         && matches!(

@@ -204,6 +204,14 @@ fn text_input(input: &super::app::TextInput, theme: Theme, f: &mut Frame, area: 
                 Line::raw(""),
             ],
         ),
+        super::app::InputPurpose::Note { question_id: id } => (
+            " Your note ",
+            vec![
+                Line::styled(format!(" Your note on {id}"), theme.title()),
+                Line::raw(" Shown with its feedback from now on (Enter saves, empty deletes, Esc cancels)"),
+                Line::raw(""),
+            ],
+        ),
         super::app::InputPurpose::Search => (
             " Search ",
             vec![
@@ -731,6 +739,21 @@ pub fn question_lines(v: &QuestionView, theme: Theme, width: u16) -> Vec<BodyLin
             };
             wrap_into(&mut out, &rating, w, "", "", theme.dim(), None);
         }
+        let marks = if v.bookmarked {
+            "★ Bookmarked (b takes it off) · N edit your note"
+        } else if v.note.is_some() {
+            "b bookmark · N edit your note"
+        } else {
+            "b bookmark · N write a note"
+        };
+        out.push(BodyLine {
+            line: Line::styled(marks, theme.dim()),
+            option: None,
+            link: None,
+        });
+        if let Some(n) = &v.note {
+            wrap_into(&mut out, &format!("Your note: {n}"), w, "", "  ", theme.accent(), None);
+        }
         blank(&mut out);
     }
     wrap_into(&mut out, &q.stem, w, "", "", Style::new(), None);
@@ -1067,7 +1090,12 @@ fn help(app: &App, theme: Theme, f: &mut Frame, area: Rect) {
             ("1 2 3 4", "after the feedback: rate Again/Hard/Good/Easy"),
             (
                 "u Ctrl-Z",
-                "take the last answer back and answer again (on its feedback or the next question)",
+                "take the last answer back (on its feedback or the next question)",
+            ),
+            ("b", "after the feedback: bookmark the question (again: take it off)"),
+            (
+                "N",
+                "after the feedback: write or edit your note (shown with its feedback)",
             ),
             ("mouse", "click an option, wheel to scroll"),
             ("q Esc", "end the session"),

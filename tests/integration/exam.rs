@@ -89,6 +89,14 @@ fn start_exam(sh: &mut Shell, a: &mut App, seed: u64) {
     step(sh, a, Action::Enter, t0());
 }
 
+/// A mock exam of [`exam_pack`] with `seed`, started at [`t0`], on an in-memory store.
+fn exam_started(seed: u64) -> (Shell, App) {
+    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
+    let mut a = App::new(sh.pack.clone(), 1, false);
+    start_exam(&mut sh, &mut a, seed);
+    (sh, a)
+}
+
 #[test]
 fn exam_runs_like_the_real_one_and_reports() {
     let pack = exam_pack();
@@ -170,18 +178,28 @@ fn exam_runs_like_the_real_one_and_reports() {
 
 #[test]
 fn at_zero_the_exam_submits_itself() {
-    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
-    let mut a = App::new(sh.pack.clone(), 1, false);
-    start_exam(&mut sh, &mut a, 9);
+    let (mut sh, mut a) = exam_started(9);
     // A tick before the deadline saves the clock but does not submit.
     let eff = step(&mut sh, &mut a, Action::Tick, t0() + Duration::seconds(6));
     assert!(
-        matches!(eff.as_slice(), [Effect::SaveExamProgress { elapsed_ms: 6000, .. }]),
+        matches!(
+            eff.as_slice(),
+            [
+                Effect::AddExamItemTime { ms: 6000, .. },
+                Effect::SaveExamProgress { elapsed_ms: 6000, .. }
+            ]
+        ),
         "{eff:?}"
     );
     let eff = step(&mut sh, &mut a, Action::Tick, t0() + Duration::minutes(20));
     assert!(
-        matches!(eff.as_slice(), [Effect::FinishExam { timed_out: true, .. }]),
+        matches!(
+            eff.as_slice(),
+            [
+                Effect::AddExamItemTime { .. },
+                Effect::FinishExam { timed_out: true, .. }
+            ]
+        ),
         "{eff:?}"
     );
     let Screen::Report(r) = &a.screen else {
@@ -424,9 +442,7 @@ fn ten_mock_exams_in_a_row_never_repeat_a_question() {
 /// Defects a new user hit (issue 14): discarding keeps the options asked for, and asks first.
 #[test]
 fn discarding_an_unfinished_exam_asks_first_and_keeps_the_options_given() {
-    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
-    let mut a = App::new(sh.pack.clone(), 1, false);
-    start_exam(&mut sh, &mut a, 5);
+    let (mut sh, mut a) = exam_started(5);
     // Leave it paused.
     step(&mut sh, &mut a, Action::Back, t0());
     let opts = ExamOptions {
@@ -471,9 +487,7 @@ fn discarding_an_unfinished_exam_asks_first_and_keeps_the_options_given() {
 fn exam_keys_take_capitals_and_only_y_submits() {
     use cloudprep::tui::keys::map_key;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
-    let mut a = App::new(sh.pack.clone(), 1, false);
-    start_exam(&mut sh, &mut a, 5);
+    let (mut sh, mut a) = exam_started(5);
     let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
     assert_eq!(
         map_key(&a, KeyEvent::new(KeyCode::Char('B'), KeyModifiers::SHIFT)),
@@ -545,14 +559,7 @@ fn rating_keys_show_the_interval_each_gives() {
     let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
     let mut sh = shell(Store::open_in_memory().expect("store"), l.pack.expect("pack"));
     let mut a = App::new(sh.pack.clone(), 1, false);
-    a.start_study(
-        cloudprep::model::Mode::Practice,
-        "t".into(),
-        vec!["alarm-basic".into()],
-        t0(),
-    );
-    step(&mut sh, &mut a, Action::Toggle(0), t0());
-    step(&mut sh, &mut a, Action::Enter, t0());
+    practise_and_answer(&mut sh, &mut a, "alarm-basic", 0);
     let text = format!("{:?}", draw(&a, t0()).backend());
     let footer = text
         .lines()
@@ -590,9 +597,7 @@ fn rating_keys_show_the_interval_each_gives() {
 /// minutes left, and five minutes left is said once (issue 15).
 #[test]
 fn the_clock_warns_in_the_last_minutes() {
-    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
-    let mut a = App::new(sh.pack.clone(), 1, false);
-    start_exam(&mut sh, &mut a, 5);
+    let (mut sh, mut a) = exam_started(5);
     // The fixture exam has 20 minutes.
     let at = |m: i64| t0() + Duration::minutes(m);
     let title = |a: &App, m: i64| {
@@ -627,9 +632,7 @@ fn the_clock_warns_in_the_last_minutes() {
 fn the_grid_jumps_to_the_next_unanswered_and_marked_item_and_to_a_typed_number() {
     use cloudprep::tui::keys::map_key;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
-    let mut a = App::new(sh.pack.clone(), 1, false);
-    start_exam(&mut sh, &mut a, 5);
+    let (mut sh, mut a) = exam_started(5);
     // Answer items 1–3, mark items 2 and 7; leave 4–10 unanswered.
     for i in 0..3 {
         step(&mut sh, &mut a, Action::Toggle(0), t0());
@@ -684,9 +687,7 @@ fn the_grid_jumps_to_the_next_unanswered_and_marked_item_and_to_a_typed_number()
 fn the_report_practises_exactly_the_items_missed() {
     use cloudprep::tui::keys::map_key;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
-    let mut a = App::new(sh.pack.clone(), 1, false);
-    start_exam(&mut sh, &mut a, 9);
+    let (mut sh, mut a) = exam_started(9);
     // Item 1 right, item 2 wrong, the other eight unanswered.
     let ex = exam_screen(&a);
     let first = &ex.items[0].view;
@@ -740,6 +741,22 @@ fn practising_on_a_file(ids: &[&str]) -> (tempfile::TempDir, std::path::PathBuf,
     let ids = ids.iter().map(|s| s.to_string()).collect();
     a.start_study(cloudprep::model::Mode::Practice, "t".into(), ids, t0());
     (dir, db, sh, a)
+}
+
+/// Practises question `id` alone at [`t0`] and answers it with option `display`.
+fn practise_and_answer(sh: &mut Shell, a: &mut App, id: &str, display: usize) {
+    a.start_study(cloudprep::model::Mode::Practice, "t".into(), vec![id.to_string()], t0());
+    step(sh, a, Action::Toggle(display), t0());
+    step(sh, a, Action::Enter, t0());
+}
+
+/// Opens the practice chooser from home (`p`) through the shell; returns it as shown.
+fn open_chooser(sh: &mut Shell, a: &mut App) -> cloudprep::tui::app::Picker {
+    step(sh, a, Action::Menu(cloudprep::tui::app::MenuItem::Practice), t0());
+    match &a.screen {
+        Screen::Picker(p) => p.clone(),
+        other => panic!("no chooser: {other:?}"),
+    }
 }
 
 fn study(a: &App) -> cloudprep::tui::app::Study {
@@ -955,15 +972,7 @@ fn the_chooser_shows_seen_mastery_and_takes_a_count_and_a_subset() {
     }
     step(&mut sh, &mut a, Action::Escape, t0());
     let press = |a: &App, c: char| map_key(a, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).expect("mapped");
-    step(
-        &mut sh,
-        &mut a,
-        Action::Menu(cloudprep::tui::app::MenuItem::Practice),
-        t0(),
-    );
-    let Screen::Picker(p) = &a.screen else {
-        panic!("{:?}", a.screen)
-    };
+    let p = open_chooser(&mut sh, &mut a);
     let total_1 = sh.pack.count_in("1");
     assert_eq!(p.facts.row(&cloudprep::session::Filter::Domain("1".into())).seen, 3);
     let text = format!("{:?}", draw(&a, t0()).backend());
@@ -1110,4 +1119,117 @@ fn answers_carry_their_item_time_and_the_card_phase_before_them() {
         Some(first),
         "the undo restores the card"
     );
+}
+
+/// Issue 15 item 6: `b` bookmarks the question on its feedback and `N` writes a note; both are
+/// saved, the note shows with the question's feedback from then on (a later session, a new
+/// start of the app), the chooser takes the bookmarked, and the JSON export has both.
+#[test]
+fn bookmarks_and_notes_are_kept_shown_and_exported() {
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (_dir, db, mut sh, mut a) = practising_on_a_file(&["alarm-basic"]);
+    let key = |a: &App, c: KeyCode| map_key(a, KeyEvent::new(c, KeyModifiers::NONE));
+    // Before the answer, b is an option letter, not a bookmark.
+    assert_eq!(key(&a, KeyCode::Char('b')), Some(Action::Toggle(1)));
+    step(&mut sh, &mut a, Action::Toggle(0), t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    let k = key(&a, KeyCode::Char('b')).expect("b");
+    assert_eq!(k, Action::Bookmark);
+    step(&mut sh, &mut a, k, t0());
+    assert!(sh.store.is_bookmarked("TST-C01", "alarm-basic").expect("bookmark"));
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("★ Bookmarked"), "{text}");
+    let k = key(&a, KeyCode::Char('N')).expect("N");
+    step(&mut sh, &mut a, k, t0());
+    for c in "period is 60 s".chars() {
+        step(&mut sh, &mut a, Action::Char(c), t0());
+    }
+    step(&mut sh, &mut a, Action::Enter, t0());
+    assert_eq!(
+        sh.store.note("TST-C01", "alarm-basic").expect("note").as_deref(),
+        Some("period is 60 s")
+    );
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("Your note: period is 60 s"), "{text}");
+    // A new start of the app (a fresh shell on the file): the note is on the feedback again.
+    drop(sh);
+    let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
+    let mut sh = shell(Store::open(&db).expect("reopen"), l.pack.expect("pack"));
+    let mut a = App::new(sh.pack.clone(), 2, false);
+    a.personal = sh.personal().expect("personal");
+    practise_and_answer(&mut sh, &mut a, "alarm-basic", 0);
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("Your note: period is 60 s"), "{text}");
+    assert!(text.contains("★ Bookmarked"), "{text}");
+    // The chooser's bookmarked subset has it (Esc: the summary, then home).
+    step(&mut sh, &mut a, Action::Escape, t0());
+    step(&mut sh, &mut a, Action::Escape, t0());
+    let p = open_chooser(&mut sh, &mut a);
+    assert_eq!(p.facts.row(&cloudprep::session::Filter::All).bookmarked, 1);
+    // The export has both.
+    let json = cloudprep::commands::export_json(&sh.store, "TST-C01", None).expect("export");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["bookmarks"][0]["question_id"], "alarm-basic", "{v}");
+    assert_eq!(v["notes"][0]["text"], "period is 60 s", "{v}");
+    // An emptied note is deleted; `b` again takes the bookmark off.
+    practise_and_answer(&mut sh, &mut a, "alarm-basic", 0);
+    step(&mut sh, &mut a, Action::Note, t0());
+    step(&mut sh, &mut a, Action::Edit(app::Edit::DeleteToStart), t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    step(&mut sh, &mut a, Action::Bookmark, t0());
+    assert_eq!(sh.store.note("TST-C01", "alarm-basic").expect("note"), None);
+    assert!(!sh.store.is_bookmarked("TST-C01", "alarm-basic").expect("bookmark"));
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(
+        !text.contains("Your note") && text.contains("b bookmark · N write a note"),
+        "{text}"
+    );
+}
+
+/// Issue 15 items 4 and 12: the time on each exam item is counted on the exam clock (not while
+/// the grid is open), stored as it goes, carried into the answers' log, and the report shows it
+/// with the five slowest items.
+#[test]
+fn exam_items_keep_their_time_and_the_report_shows_the_slowest() {
+    let (mut sh, mut a) = exam_started(5);
+    let s = |n: i64| t0() + Duration::seconds(n);
+    step(&mut sh, &mut a, Action::Toggle(0), s(30));
+    step(&mut sh, &mut a, Action::Next, s(40)); // item 1: 40 s
+    step(&mut sh, &mut a, Action::Toggle(0), s(100));
+    step(&mut sh, &mut a, Action::Grid, s(100)); // item 2: 60 s
+    step(&mut sh, &mut a, Action::Left, s(200)); // the grid's time is nobody's
+    step(&mut sh, &mut a, Action::Enter, s(220)); // jump to item 1
+    step(&mut sh, &mut a, Action::Next, s(245)); // item 1: +25 s
+    let ex = exam_screen(&a);
+    let id = ex.exam_id;
+    assert_eq!(ex.items[0].time_ms, 65_000);
+    assert_eq!(ex.items[1].time_ms, 60_000);
+    let stored: Vec<i64> = sh
+        .store
+        .exam_items(id)
+        .expect("items")
+        .iter()
+        .map(|i| i.time_ms)
+        .collect();
+    assert_eq!(&stored[..3], &[65_000, 60_000, 0]);
+    step(&mut sh, &mut a, Action::Submit, s(250)); // item 2: +5 s
+    step(&mut sh, &mut a, Action::Yes, s(250));
+    let Screen::Report(r) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!(r.items[1].time_ms, 65_000);
+    let text = format!("{:?}", draw(&a, s(250)).backend());
+    assert!(text.contains("Slowest: item 1 1 min 5 s"), "{text}");
+    assert!(text.contains("item 2 1 min 5 s"), "{text}");
+    assert!(text.contains("(pace 2 min)"), "{text}");
+    // The answers' log carries the items' time.
+    let times: Vec<i64> = sh
+        .store
+        .reviews("TST-C01")
+        .expect("reviews")
+        .iter()
+        .map(|r| r.elapsed_ms)
+        .collect();
+    assert_eq!(times, vec![65_000, 65_000]);
 }
