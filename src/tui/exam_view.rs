@@ -383,7 +383,8 @@ pub fn slowest_line(items: &[super::exam::ReportItem], pace_ms: Option<i64>) -> 
             )
         })
         .collect();
-    let mut times: Vec<i64> = items.iter().map(|i| i.time_ms).collect();
+    // Over the items that were on screen at all.
+    let mut times: Vec<i64> = items.iter().map(|i| i.time_ms).filter(|&t| t > 0).collect();
     times.sort_unstable();
     let median = times.get(times.len() / 2).copied().unwrap_or(0);
     let pace = pace_ms.map_or(String::new(), |p| format!(" (pace {})", mock::format_min_sec(p)));

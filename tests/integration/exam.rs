@@ -1219,6 +1219,7 @@ fn exam_items_keep_their_time_and_the_report_shows_the_slowest() {
         panic!("{:?}", a.screen)
     };
     assert_eq!(r.items[1].time_ms, 65_000);
+    insta::assert_snapshot!("report_with_item_times_80x24", draw(&a, s(250)).backend());
     let text = format!("{:?}", draw(&a, s(250)).backend());
     assert!(text.contains("Slowest: item 1 1 min 5 s"), "{text}");
     assert!(text.contains("item 2 1 min 5 s"), "{text}");
