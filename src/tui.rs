@@ -4,10 +4,11 @@
 //! way out (quit, Ctrl-C, a panic, SIGTERM, SIGHUP).
 
 pub mod app;
-pub mod exam;
-pub mod exam_view;
+pub mod bindings;
+pub mod input;
 pub mod keys;
-pub mod stats;
+pub mod question;
+pub mod screens;
 pub mod view;
 
 use std::collections::{HashMap, HashSet};
@@ -28,10 +29,14 @@ use crate::model::{Mode, Pack};
 use crate::session::{self, Filter};
 use crate::srs::{Card, Scheduler};
 use crate::store::{ExamItemRow, ReviewRow, Store};
-use app::{App, Dashboard, Effect, ExamOptions, QuestionView, Screen};
-use exam::{
-    ExamIntro, ExamItem, ExamScreen, HistoryRow, HistoryScreen, ReportItem, ReportScreen, ResumePrompt, ReviewFilter,
-};
+use app::{App, Effect, ExamOptions, Screen};
+use question::QuestionView;
+use screens::exam::{ExamItem, ExamScreen};
+use screens::exam_intro::ExamIntro;
+use screens::history::{HistoryRow, HistoryScreen};
+use screens::home::{Dashboard, MenuItem};
+use screens::report::{ReportItem, ReportScreen, ReviewFilter};
+use screens::resume::ResumePrompt;
 
 /// What the TUI opens on.
 #[derive(Debug, Clone)]
@@ -140,7 +145,7 @@ impl Shell {
             next_due: f.next_due,
             domains: self.domain_rows(&mastery),
             last_exam,
-            readiness: readiness.as_ref().map(app::ReadinessSummary::new),
+            readiness: readiness.as_ref().map(screens::home::ReadinessSummary::new),
             exam_in_progress: f.exam_in_progress,
             questions: self.pack.questions.len(),
             seen,
@@ -205,7 +210,7 @@ impl Shell {
             Effect::OpenPicker => {
                 let marks = self.marks()?;
                 let mastery = commands::mastery_map(&self.store, &self.pack, now)?;
-                app.open_picker(app::PickerFacts::new(&self.pack, marks, &mastery));
+                app.open_picker(screens::picker::PickerFacts::new(&self.pack, marks, &mastery));
             }
             Effect::StartPractice { filter, count, subset } => {
                 let last_seen = self.last_seen()?;
@@ -389,26 +394,26 @@ impl Shell {
     }
 
     /// Everything the stats screen shows, from the store.
-    pub fn stats_screen(&self, now: DateTime<Utc>) -> Result<stats::StatsScreen> {
+    pub fn stats_screen(&self, now: DateTime<Utc>) -> Result<screens::stats::StatsScreen> {
         let code = self.code().to_string();
         let offset = Local::now().offset().local_minus_utc() as i64;
         let today_n = (now.timestamp() + offset).div_euclid(86_400);
         let today = now.with_timezone(&Local).date_naive();
         let fmt = self.pack.exam.format;
         let mastery = commands::mastery_map(&self.store, &self.pack, now)?;
-        let since = now - chrono::Duration::days(stats::ACTIVITY_DAYS as i64 + 1);
-        let mut per_day = vec![0u64; stats::ACTIVITY_DAYS];
+        let since = now - chrono::Duration::days(screens::stats::ACTIVITY_DAYS as i64 + 1);
+        let mut per_day = vec![0u64; screens::stats::ACTIVITY_DAYS];
         for (d, n) in self.store.reviews_per_day(&code, since, offset)? {
             let back = today_n - d;
-            if (0..stats::ACTIVITY_DAYS as i64).contains(&back) {
-                per_day[stats::ACTIVITY_DAYS - 1 - back as usize] += n as u64;
+            if (0..screens::stats::ACTIVITY_DAYS as i64).contains(&back) {
+                per_day[screens::stats::ACTIVITY_DAYS - 1 - back as usize] += n as u64;
             }
         }
-        let until = now + chrono::Duration::days(stats::FORECAST_DAYS as i64 + 1);
-        let mut forecast = vec![0u64; stats::FORECAST_DAYS];
+        let until = now + chrono::Duration::days(screens::stats::FORECAST_DAYS as i64 + 1);
+        let mut forecast = vec![0u64; screens::stats::FORECAST_DAYS];
         for (d, n) in self.store.due_per_day(&code, until, offset)? {
             let ahead = (d - today_n).max(0);
-            if ahead < stats::FORECAST_DAYS as i64 {
+            if ahead < screens::stats::FORECAST_DAYS as i64 {
                 forecast[ahead as usize] += n as u64;
             }
         }
@@ -439,7 +444,7 @@ impl Shell {
                 })
             })
             .collect();
-        Ok(stats::StatsScreen {
+        Ok(screens::stats::StatsScreen {
             page: 0,
             scroll: 0,
             code: code.clone(),
@@ -921,12 +926,12 @@ pub fn run(mut shell: Shell, start: Start, seed: u64, prefetched: Option<command
         .iter()
         .filter_map(|(name, c)| {
             let m = match name.as_str() {
-                "review" => app::MenuItem::Review,
-                "practice" => app::MenuItem::Practice,
-                "drill" => app::MenuItem::Drill,
-                "exam" => app::MenuItem::Exam,
-                "history" => app::MenuItem::History,
-                "stats" => app::MenuItem::Stats,
+                "review" => MenuItem::Review,
+                "practice" => MenuItem::Practice,
+                "drill" => MenuItem::Drill,
+                "exam" => MenuItem::Exam,
+                "history" => MenuItem::History,
+                "stats" => MenuItem::Stats,
                 _ => return None,
             };
             Some((m, *c))

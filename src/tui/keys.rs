@@ -1,12 +1,14 @@
-//! Keys and mouse events to [`Action`]s, per screen. The only place that reads raw events.
+//! Keys and mouse events to [`Action`]s: keys through the current screen's bindings (its table
+//! in `screens/`), text boxes as line editing, the mouse by where things were drawn. The only
+//! place that reads raw events.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::app::{Action, App, MENU, MenuItem, Screen};
-use super::exam::ReviewFilter;
+use super::app::{Action, App, Screen};
+use super::bindings::{self, Binding};
+use super::question;
 use super::view::{self, Theme};
-use crate::srs::Rating;
 
 /// [`map_key`] for a terminal of `size`: while it is too small for the app (the notice says so),
 /// only `q` and `Ctrl-C` act, and both quit, as the notice says; every other key is ignored so
@@ -34,7 +36,7 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         return Some(Action::Back);
     }
     if app.input.is_some() {
-        use super::app::Edit;
+        use super::input::Edit;
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
         return match key.code {
@@ -63,153 +65,25 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             _ => None,
         };
     }
-    if key.code == KeyCode::Char('!') && super::app::current_question_id(app).is_some() {
-        return Some(Action::ReportQuestion);
-    }
-    // On a question's feedback (after an answer, or reopened from a summary or a report):
-    // bookmark it, or write a note.
-    if super::app::current_view(app).is_some_and(|v| v.outcome.is_some()) {
-        match key.code {
-            KeyCode::Char('b') => return Some(Action::Bookmark),
-            KeyCode::Char('N') => return Some(Action::Note),
-            _ => {}
-        }
-    }
-    // Search the bank from the screens that have no question on them.
-    if key.code == KeyCode::Char('/')
-        && matches!(
-            app.screen,
-            Screen::Home | Screen::Picker(_) | Screen::Search(_) | Screen::Summary(_) | Screen::Notice(_)
-        )
-    {
-        return Some(Action::Search);
-    }
-    let common = match key.code {
-        KeyCode::Char('?') => Some(Action::Help),
-        KeyCode::Char('q') => Some(Action::Back),
-        // Back too, but never out of the app (see `Action::Escape`).
-        KeyCode::Esc => Some(Action::Escape),
-        KeyCode::PageUp => Some(Action::PageUp),
-        KeyCode::PageDown => Some(Action::PageDown),
-        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-        KeyCode::Enter => Some(Action::Enter),
-        _ => None,
-    };
+    bindings::find(&bindings(app), &key)
+}
+
+/// The current screen's bindings: the table its keys, footer and help come from.
+pub fn bindings(app: &App) -> Vec<Binding> {
+    use super::screens::*;
     match &app.screen {
-        // Esc never quits the app: on home only `q` (or Ctrl-C) does.
-        Screen::Home if key.code == KeyCode::Esc => None,
-        Screen::Home => {
-            let hit = MENU
-                .iter()
-                .filter(|m| **m != MenuItem::Quit)
-                .find(|m| key.code == KeyCode::Char(app.menu_key(**m)));
-            match hit {
-                Some(m) => Some(Action::Menu(*m)),
-                None => common,
-            }
-        }
-        Screen::Study(st) if st.current.outcome.is_none() => match key.code {
-            KeyCode::Char(c @ 'a'..='f') => Some(Action::Toggle(c as usize - 'a' as usize)),
-            KeyCode::Char(c @ 'A'..='F') => Some(Action::Toggle(c as usize - 'A' as usize)),
-            KeyCode::Char(c @ '1'..='6') => Some(Action::Toggle(c as usize - '1' as usize)),
-            KeyCode::Char(' ') => Some(Action::ToggleHighlighted),
-            // Just after an answer: take it back from the next question.
-            KeyCode::Char('u') if !st.done.is_empty() => Some(Action::Undo),
-            KeyCode::Char('z') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Action::Undo),
-            _ => common,
-        },
-        Screen::Study(_) => match key.code {
-            KeyCode::Char(c @ '1'..='4') => Rating::from_u8(c as u8 - b'0').map(Action::Rate),
-            KeyCode::Char('u') => Some(Action::Undo),
-            KeyCode::Char('z') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Action::Undo),
-            KeyCode::Char(' ') => Some(Action::Enter),
-            _ => common,
-        },
-        Screen::Summary(s) if s.detail.is_some() => match key.code {
-            KeyCode::Char('n') | KeyCode::Right => Some(Action::Next),
-            KeyCode::Char('p') | KeyCode::Left => Some(Action::Prev),
-            _ => common,
-        },
-        Screen::Summary(_) => match key.code {
-            KeyCode::Char('r') => Some(Action::PractiseMissed),
-            _ => common,
-        },
-        Screen::Notice(_) => match key.code {
-            KeyCode::Char('p') => Some(Action::OfferPractice),
-            _ => common,
-        },
-        Screen::Picker(_) => match key.code {
-            KeyCode::Char('+') | KeyCode::Char('=') => Some(Action::More),
-            KeyCode::Char('-') => Some(Action::Fewer),
-            KeyCode::Char('f') => Some(Action::CycleSubset),
-            _ => common,
-        },
-        Screen::History(_) | Screen::Search(_) => common,
-        Screen::Stats(_) => match key.code {
-            KeyCode::Left | KeyCode::Char('h') => Some(Action::Left),
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Some(Action::Right),
-            KeyCode::Char(c @ '1'..='4') => Some(Action::Toggle(c as usize - '1' as usize)),
-            _ => common,
-        },
-        Screen::ExamIntro(_) => match key.code {
-            KeyCode::Char('y') => Some(Action::Yes),
-            KeyCode::Char('n') => Some(Action::No),
-            _ => common,
-        },
-        Screen::ResumePrompt(p) if p.confirm_discard => match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Yes),
-            _ => Some(Action::No),
-        },
-        Screen::ResumePrompt(_) => match key.code {
-            KeyCode::Char('y') => Some(Action::Yes),
-            KeyCode::Char('n') => Some(Action::No),
-            KeyCode::Char('d') => Some(Action::Discard),
-            _ => common,
-        },
-        // Submitting is confirmed with `y` only: Enter is "next" in the exam, and a double
-        // Enter must not submit.
-        Screen::Exam(ex) if ex.confirm_submit => match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Yes),
-            KeyCode::Char('n') | KeyCode::Esc => Some(Action::No),
-            KeyCode::Char('?') => Some(Action::Help),
-            _ => None,
-        },
-        Screen::Exam(ex) if ex.grid.is_some() => match key.code {
-            KeyCode::Left | KeyCode::Char('h') => Some(Action::Left),
-            KeyCode::Right | KeyCode::Char('l') => Some(Action::Right),
-            KeyCode::Char('g') => Some(Action::Grid),
-            KeyCode::Char('S') => Some(Action::Submit),
-            KeyCode::Char('u') => Some(Action::NextUnanswered),
-            KeyCode::Char('m') => Some(Action::NextMarked),
-            KeyCode::Char(c @ '0'..='9') => Some(Action::Char(c)),
-            _ => common,
-        },
-        Screen::Exam(_) => match key.code {
-            KeyCode::Char(c @ 'a'..='f') => Some(Action::Toggle(c as usize - 'a' as usize)),
-            KeyCode::Char(c @ 'A'..='F') => Some(Action::Toggle(c as usize - 'A' as usize)),
-            KeyCode::Char(c @ '1'..='6') => Some(Action::Toggle(c as usize - '1' as usize)),
-            KeyCode::Char(' ') => Some(Action::ToggleHighlighted),
-            KeyCode::Char('n') | KeyCode::Right | KeyCode::Enter => Some(Action::Next),
-            KeyCode::Char('p') | KeyCode::Left => Some(Action::Prev),
-            KeyCode::Char('m') => Some(Action::Mark),
-            KeyCode::Char('g') => Some(Action::Grid),
-            KeyCode::Char('S') => Some(Action::Submit),
-            _ => common,
-        },
-        Screen::Report(r) if r.detail.is_some() => match key.code {
-            KeyCode::Char('n') | KeyCode::Right => Some(Action::Next),
-            KeyCode::Char('p') | KeyCode::Left => Some(Action::Prev),
-            _ => common,
-        },
-        Screen::Report(_) => match key.code {
-            KeyCode::Char('a') => Some(Action::Filter(ReviewFilter::All)),
-            KeyCode::Char('w') => Some(Action::Filter(ReviewFilter::Wrong)),
-            KeyCode::Char('m') => Some(Action::Filter(ReviewFilter::Marked)),
-            KeyCode::Char('u') => Some(Action::Filter(ReviewFilter::Unscored)),
-            KeyCode::Char('p') => Some(Action::PractiseMissed),
-            _ => common,
-        },
+        Screen::Home => home::bindings(app),
+        Screen::Picker(p) => picker::bindings(app, p),
+        Screen::Study(st) => study::bindings(app, st),
+        Screen::Summary(s) => summary::bindings(app, s),
+        Screen::Notice(n) => notice::bindings(app, n),
+        Screen::Exam(ex) => exam::bindings(app, ex),
+        Screen::ExamIntro(i) => exam_intro::bindings(app, i),
+        Screen::ResumePrompt(p) => resume::bindings(app, p),
+        Screen::Report(r) => report::bindings(app, r),
+        Screen::History(h) => history::bindings(app, h),
+        Screen::Stats(st) => stats::bindings(app, st),
+        Screen::Search(sr) => search::bindings(app, sr),
     }
 }
 
@@ -237,7 +111,7 @@ pub fn map_mouse(app: &App, size: Rect, ev: MouseEvent) -> Option<Action> {
                 return None;
             }
             let [_, body, _, _] = view::frame_areas(size);
-            let area = view::question_text_area(body);
+            let area = question::question_text_area(body);
             if ev.column < area.x
                 || ev.column >= area.x + area.width
                 || ev.row < area.y
@@ -245,8 +119,8 @@ pub fn map_mouse(app: &App, size: Rect, ev: MouseEvent) -> Option<Action> {
             {
                 return None;
             }
-            let lines = view::question_lines(view, Theme::plain(), area.width);
-            let scroll = view::effective_scroll(lines.len(), area.height, view.scroll);
+            let lines = question::question_lines(view, Theme::plain(), area.width);
+            let scroll = question::effective_scroll(lines.len(), area.height, view.scroll);
             let idx = scroll as usize + (ev.row - area.y) as usize;
             lines.get(idx).and_then(|l| l.option).map(Action::Toggle)
         }

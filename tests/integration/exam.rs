@@ -62,7 +62,7 @@ fn step(sh: &mut Shell, a: &mut App, action: Action, now: DateTime<Utc>) -> Vec<
     eff
 }
 
-fn exam_screen(a: &App) -> &cloudprep::tui::exam::ExamScreen {
+fn exam_screen(a: &App) -> &cloudprep::tui::screens::exam::ExamScreen {
     match &a.screen {
         Screen::Exam(e) => e,
         other => panic!("not in an exam: {other:?}"),
@@ -146,7 +146,7 @@ fn exam_runs_like_the_real_one_and_reports() {
     step(
         &mut sh,
         &mut a,
-        Action::Filter(cloudprep::tui::exam::ReviewFilter::Marked),
+        Action::Filter(cloudprep::tui::screens::report::ReviewFilter::Marked),
         t0(),
     );
     step(&mut sh, &mut a, Action::Enter, t0());
@@ -154,7 +154,7 @@ fn exam_runs_like_the_real_one_and_reports() {
         panic!("{:?}", a.screen)
     };
     let (_, v) = r.detail.as_ref().expect("an item is open");
-    let text: String = view::question_lines(v, view::Theme::plain(), 78)
+    let text: String = cloudprep::tui::question::question_lines(v, view::Theme::plain(), 78)
         .into_iter()
         .map(|l| l.line.to_string() + "\n")
         .collect();
@@ -751,15 +751,20 @@ fn practise_and_answer(sh: &mut Shell, a: &mut App, id: &str, display: usize) {
 }
 
 /// Opens the practice chooser from home (`p`) through the shell; returns it as shown.
-fn open_chooser(sh: &mut Shell, a: &mut App) -> cloudprep::tui::app::Picker {
-    step(sh, a, Action::Menu(cloudprep::tui::app::MenuItem::Practice), t0());
+fn open_chooser(sh: &mut Shell, a: &mut App) -> cloudprep::tui::screens::picker::Picker {
+    step(
+        sh,
+        a,
+        Action::Menu(cloudprep::tui::screens::home::MenuItem::Practice),
+        t0(),
+    );
     match &a.screen {
         Screen::Picker(p) => p.clone(),
         other => panic!("no chooser: {other:?}"),
     }
 }
 
-fn study(a: &App) -> cloudprep::tui::app::Study {
+fn study(a: &App) -> cloudprep::tui::screens::study::Study {
     match &a.screen {
         Screen::Study(st) => (**st).clone(),
         other => panic!("not studying: {other:?}"),
@@ -1013,7 +1018,7 @@ fn the_chooser_shows_seen_mastery_and_takes_a_count_and_a_subset() {
     step(
         &mut sh,
         &mut a,
-        Action::Menu(cloudprep::tui::app::MenuItem::Practice),
+        Action::Menu(cloudprep::tui::screens::home::MenuItem::Practice),
         t0(),
     );
     for _ in 0..3 {
@@ -1175,7 +1180,12 @@ fn bookmarks_and_notes_are_kept_shown_and_exported() {
     // An emptied note is deleted; `b` again takes the bookmark off.
     practise_and_answer(&mut sh, &mut a, "alarm-basic", 0);
     step(&mut sh, &mut a, Action::Note, t0());
-    step(&mut sh, &mut a, Action::Edit(app::Edit::DeleteToStart), t0());
+    step(
+        &mut sh,
+        &mut a,
+        Action::Edit(cloudprep::tui::input::Edit::DeleteToStart),
+        t0(),
+    );
     step(&mut sh, &mut a, Action::Enter, t0());
     step(&mut sh, &mut a, Action::Bookmark, t0());
     assert_eq!(sh.store.note("TST-C01", "alarm-basic").expect("note"), None);

@@ -7,7 +7,7 @@ use cloudprep::content::{self, ContentSource};
 use cloudprep::srs::{Card, Rating};
 use cloudprep::store::{ReviewRow, Store};
 use cloudprep::tui::app::{App, Screen};
-use cloudprep::tui::stats::StatsScreen;
+use cloudprep::tui::screens::stats::StatsScreen;
 use cloudprep::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -7,7 +7,8 @@ use chrono::{TimeZone, Utc};
 use cloudprep::content::{self, ContentSource};
 use cloudprep::model::{Mode, Pack};
 use cloudprep::srs::{Card, Rating, Scheduler};
-use cloudprep::tui::app::{self, Action, App, Dashboard, Effect, Screen};
+use cloudprep::tui::app::{self, Action, App, Effect, Screen};
+use cloudprep::tui::screens::home::Dashboard;
 use cloudprep::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -81,7 +82,7 @@ fn studying(ids: &[&str]) -> App {
     a
 }
 
-fn current(a: &App) -> &app::QuestionView {
+fn current(a: &App) -> &cloudprep::tui::question::QuestionView {
     match &a.screen {
         Screen::Study(st) => &st.current,
         other => panic!("not studying: {other:?}"),
@@ -141,7 +142,7 @@ fn every_screen_renders_at_every_size_without_panic() {
     app::update(&mut q, Action::Enter, t0());
     screens.push(q);
     let mut picker = app_with_dash();
-    app::update(&mut picker, Action::Menu(app::MenuItem::Practice), t0());
+    picker.open_picker(Default::default());
     screens.push(picker);
     let mut help = app_with_dash();
     app::update(&mut help, Action::Help, t0());
@@ -294,7 +295,10 @@ fn keys_map_per_screen() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
     let home = app_with_dash();
-    assert_eq!(map_key(&home, k('p')), Some(Action::Menu(app::MenuItem::Practice)));
+    assert_eq!(
+        map_key(&home, k('p')),
+        Some(Action::Menu(cloudprep::tui::screens::home::MenuItem::Practice))
+    );
     assert_eq!(
         map_key(&home, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
         Some(Action::Quit)
@@ -357,7 +361,7 @@ fn report_a_question_with_a_note() {
     for c in "B too".chars() {
         app::update(&mut a, Action::Char(c), t0());
     }
-    app::update(&mut a, Action::Edit(app::Edit::DeleteBack), t0());
+    app::update(&mut a, Action::Edit(cloudprep::tui::input::Edit::DeleteBack), t0());
     let eff = app::update(&mut a, Action::Enter, t0());
     assert_eq!(
         eff,
@@ -435,8 +439,11 @@ fn home_keys_follow_the_config_overrides() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
     let mut a = app_with_dash();
-    a.key_overrides = vec![(app::MenuItem::Review, 'v')];
-    assert_eq!(map_key(&a, k('v')), Some(Action::Menu(app::MenuItem::Review)));
+    a.key_overrides = vec![(cloudprep::tui::screens::home::MenuItem::Review, 'v')];
+    assert_eq!(
+        map_key(&a, k('v')),
+        Some(Action::Menu(cloudprep::tui::screens::home::MenuItem::Review))
+    );
     assert_eq!(map_key(&a, k('r')), None);
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("v  Review due cards"), "{text}");
@@ -820,4 +827,50 @@ fn the_question_screen_counts_the_time_on_it() {
         .expect("draw");
     let top = screen_text(&t).lines().next().unwrap_or_default().to_string();
     assert!(top.trim_end().ends_with("1:23"), "{top}");
+}
+
+/// Issue 17: every screen's keys, footer and help come from one table; no row of a table is
+/// hidden behind an earlier row that takes its key, and every key the footer names acts.
+#[test]
+fn every_binding_acts_as_its_table_says() {
+    use cloudprep::tui::bindings::{Does, Key};
+    use cloudprep::tui::keys::{bindings, map_key};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    // Home, a question, its feedback, the next question (undo just after), the chooser, a notice.
+    let mut screens = vec![app_with_dash()];
+    for steps in [0, 2, 3] {
+        let mut q = studying(&["alarm-basic", "logs-retention"]);
+        for a in [Action::Toggle(0), Action::Enter, Action::Enter]
+            .into_iter()
+            .take(steps)
+        {
+            app::update(&mut q, a, t0());
+        }
+        screens.push(q);
+    }
+    let mut picker = app_with_dash();
+    picker.open_picker(Default::default());
+    screens.push(picker);
+    let mut notice = app_with_dash();
+    notice.show_notice("Review", vec!["Nothing is due.".into()], true);
+    screens.push(notice);
+    let mut checked = 0;
+    for a in &screens {
+        let table = bindings(a);
+        assert!(!cloudprep::tui::bindings::footer(&table).is_empty());
+        for b in &table {
+            let Does::Act(want) = b.does else { continue };
+            for k in &b.keys {
+                let ev = match *k {
+                    Key::Char(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+                    Key::Ctrl(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+                    Key::Code(c) => KeyEvent::new(c, KeyModifiers::NONE),
+                    Key::Any => continue,
+                };
+                assert_eq!(map_key(a, ev), Some(want), "{k:?} on {:?}", a.screen);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40, "{checked}");
 }

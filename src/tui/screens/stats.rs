@@ -12,10 +12,14 @@ use ratatui::symbols;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph};
 
-use super::app::{Action, Effect, Screen};
-use super::view::{Theme, bar};
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
+
 use crate::mock;
 use crate::model::clip;
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, help_key};
+use crate::tui::view::{Theme, Title, bar};
 
 pub const PAGES: [&str; 4] = ["Readiness", "Mastery", "Activity", "Accuracy"];
 /// Days of review history shown (12 weeks).
@@ -61,7 +65,7 @@ pub struct StatsScreen {
     pub true_retention: crate::commands::TrueRetentionJson,
 }
 
-pub fn stats_update(mut s: StatsScreen, action: Action) -> (Screen, Vec<Effect>) {
+pub fn update(_app: &mut App, mut s: Box<StatsScreen>, action: Action, _now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
     match action {
         Action::Back => return (Screen::Home, vec![Effect::RefreshDashboard]),
         Action::Right | Action::Next | Action::Enter => {
@@ -83,10 +87,10 @@ pub fn stats_update(mut s: StatsScreen, action: Action) -> (Screen, Vec<Effect>)
         Action::PageUp => s.scroll = s.scroll.saturating_sub(10),
         _ => {}
     }
-    (Screen::Stats(Box::new(s)), vec![])
+    (Screen::Stats(s), vec![])
 }
 
-pub fn title(s: &StatsScreen) -> String {
+pub fn title(_app: &App, s: &StatsScreen, _now: DateTime<Utc>) -> Title {
     let tabs: Vec<String> = PAGES
         .iter()
         .enumerate()
@@ -98,12 +102,10 @@ pub fn title(s: &StatsScreen) -> String {
             }
         })
         .collect();
-    format!(" Stats · {} · {}", s.code, tabs.join("  "))
+    format!(" Stats · {} · {}", s.code, tabs.join("  ")).into()
 }
 
-pub const FOOTER: &str = "←→ or 1-4 page · ↑↓ scroll · q back · ? help";
-
-pub fn render(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
+pub fn render(_app: &App, s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect, _now: DateTime<Utc>) {
     match s.page {
         0 => readiness_page(s, theme, f, area),
         1 => mastery_page(s, theme, f, area),
@@ -604,4 +606,24 @@ fn retention_box(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(Block::bordered().title(format!(" True retention, last {} days ", t.window_days))),
         area,
     );
+}
+
+pub fn bindings(_app: &App, _s: &StatsScreen) -> Vec<Binding> {
+    vec![
+        Binding::new(&[Key::Code(KeyCode::Left), Key::Char('h')], Action::Left)
+            .footer("←→ or 1-4 page")
+            .help("← →", "previous / next page"),
+        Binding::new(
+            &[Key::Code(KeyCode::Right), Key::Char('l'), Key::Code(KeyCode::Tab)],
+            Action::Right,
+        ),
+        Binding::range('1', '4', |c| Action::Toggle(c as usize - '1' as usize)).help("1-4", "go to a page"),
+        Binding::text()
+            .footer("↑↓ scroll")
+            .help("↑↓ PgUp PgDn", "scroll what does not fit"),
+        Binding::new(&[Key::Char('q')], Action::Back)
+            .footer("q back")
+            .help("q Esc", "back"),
+        help_key().footer("? help"),
+    ]
 }
