@@ -13,6 +13,7 @@
 //!
 //! `CLOUDPREP_BENCH_REVIEWS` lowers the 1,000,000 reviews of the scale benches for a quick run.
 
+use cloudprep::study::{Service, StudySettings};
 use std::hint::black_box;
 use std::rc::Rc;
 
@@ -93,15 +94,17 @@ fn first_frame(c: &mut Criterion) {
     group.bench_function("shipped bank to first frame", |b| {
         b.iter(|| {
             let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
-            let shell = cloudprep::tui::Shell {
-                store: Store::open(&db).expect("store"),
-                pack: Rc::new(pack),
-                sched: Scheduler::default_params(),
-                settings: settings(),
-            };
+            let shell = Service::new(
+                Store::open(&db).expect("store"),
+                Rc::new(pack),
+                Scheduler::default_params(),
+                settings(),
+                1,
+            );
             let now = Utc::now();
             let mut a = App::new(shell.pack.clone(), 1, true);
-            a.dash = shell.dashboard(now).expect("dashboard");
+            let dash = shell.dashboard(now).expect("dashboard");
+            cloudprep::tui::app::update(&mut a, cloudprep::tui::app::Action::Dashboard(Box::new(dash)), now);
             let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
             term.draw(|f| view::render_at(&a, f, now)).expect("draw");
             black_box(term);
@@ -153,8 +156,8 @@ fn stats_1m(c: &mut Criterion) {
     group.finish();
 }
 
-fn settings() -> cloudprep::tui::StudySettings {
-    cloudprep::tui::StudySettings {
+fn settings() -> StudySettings {
+    StudySettings {
         new_per_day: 20,
         retention: 0.9,
         color: true,
@@ -186,12 +189,7 @@ fn scale(c: &mut Criterion) {
     let now = Utc::now();
     let mut store = Store::open(&db).expect("store");
     cloudprep::commands::dev_generate(&mut store, &pack, reviews, 365, 20, 7, now).expect("history");
-    let shell = cloudprep::tui::Shell {
-        store,
-        pack: Rc::new(pack),
-        sched: Scheduler::default_params(),
-        settings: settings(),
-    };
+    let shell = Service::new(store, Rc::new(pack), Scheduler::default_params(), settings(), 1);
     let mut group = c.benchmark_group("scale 10k x 1M");
     group.sample_size(10);
     group.bench_function("stats --json (in-process)", |b| {
@@ -214,7 +212,7 @@ fn scale(c: &mut Criterion) {
         })
     });
     group.bench_function("stats screen", |b| {
-        b.iter(|| black_box(shell.stats_screen(now).expect("stats screen")))
+        b.iter(|| black_box(shell.stats_view(now).expect("stats view")))
     });
 
     // Whole processes, with the content cache warm (one run first fills it).

@@ -624,26 +624,6 @@ impl ReadinessJson {
     }
 }
 
-/// In words, what readiness cannot judge yet: one line per domain with too little evidence.
-pub fn missing_evidence_lines(r: &crate::readiness::Readiness) -> Vec<String> {
-    r.domains
-        .iter()
-        .filter(|d| d.missing)
-        .map(|d| missing_line(&d.id, d.evidence))
-        .collect()
-}
-
-/// "domain 4: no answers yet — the estimate assumes you have not studied it".
-pub fn missing_line(id: &str, evidence: f64) -> String {
-    if evidence <= 0.0 {
-        format!("domain {id}: no answers yet — the estimate assumes you have not studied it")
-    } else {
-        format!(
-            "domain {id}: little evidence ({evidence:.1} answers' worth) — the estimate leans on the unstudied prior"
-        )
-    }
-}
-
 /// How many recent answers readiness reads: with a 21-day half-life, older ones weigh nothing
 /// that matters, and the query stays fast on a long history.
 pub const READINESS_WINDOW: usize = 5_000;
@@ -1035,7 +1015,7 @@ pub fn stats_text(s: &StatsJson, pack: &Pack) -> String {
             }
             for d in &r.domains {
                 if r.missing.contains(&d.id) {
-                    let _ = writeln!(out, "{}", missing_line(&d.id, d.evidence));
+                    let _ = writeln!(out, "{}", crate::readiness::missing_line(&d.id, d.evidence));
                 }
             }
         }

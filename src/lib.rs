@@ -32,6 +32,7 @@ pub mod readiness;
 pub mod session;
 pub mod srs;
 pub mod store;
+pub mod study;
 pub mod tui;
 
 use anyhow::Result;
@@ -93,7 +94,7 @@ fn build_shell(g: &cli::Global, cfg: config::Config, pack: model::Pack) -> Resul
     let store = commands::open_store(g)?;
     let params = commands::fsrs_params(&store)?;
     let sched = srs::Scheduler::new(&params, cfg.desired_retention.value).map_err(UserError)?;
-    let settings = tui::StudySettings {
+    let settings = study::StudySettings {
         new_per_day: cfg.new_cards_per_day.value,
         retention: cfg.desired_retention.value,
         color: cfg.theme.value != config::Theme::None,
@@ -105,15 +106,9 @@ fn build_shell(g: &cli::Global, cfg: config::Config, pack: model::Pack) -> Resul
         exam_extra_minutes: cfg.exam_extra_minutes.value,
         exam_date: cfg.exam_date.value,
     };
-    Ok((
-        tui::Shell {
-            store,
-            pack: std::rc::Rc::new(pack),
-            sched,
-            settings,
-        },
-        cfg,
-    ))
+    let seed = Utc::now().timestamp_subsec_nanos() as u64;
+    let svc = study::Service::new(store, std::rc::Rc::new(pack), sched, settings, seed);
+    Ok((tui::Shell::new(svc), cfg))
 }
 
 fn run_tui(g: &cli::Global, start: impl FnOnce(&tui::Shell, &config::Config) -> Result<tui::Start>) -> Result<i32> {

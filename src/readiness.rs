@@ -387,6 +387,26 @@ fn enough(exam: &Exam, ev: &Evidence) -> Option<Vec<Posterior>> {
     enough.then(|| ev.posteriors.clone())
 }
 
+/// In words, what readiness cannot judge yet: one line per domain with too little evidence.
+pub fn missing_evidence_lines(r: &Readiness) -> Vec<String> {
+    r.domains
+        .iter()
+        .filter(|d| d.missing)
+        .map(|d| missing_line(&d.id, d.evidence))
+        .collect()
+}
+
+/// "domain 4: no answers yet — the estimate assumes you have not studied it".
+pub fn missing_line(id: &str, evidence: f64) -> String {
+    if evidence <= 0.0 {
+        format!("domain {id}: no answers yet — the estimate assumes you have not studied it")
+    } else {
+        format!(
+            "domain {id}: little evidence ({evidence:.1} answers' worth) — the estimate leans on the unstudied prior"
+        )
+    }
+}
+
 #[cfg(test)]
 fn enough_evidence(exam: &Exam, answers: &[GradedAnswer], now: DateTime<Utc>) -> Option<Vec<Posterior>> {
     enough(exam, &evidence(exam, answers, now))

@@ -13,9 +13,9 @@ use super::question::QuestionView;
 use super::screens::exam::ExamScreen;
 use super::screens::exam_intro::ExamIntro;
 use super::screens::history::HistoryScreen;
-use super::screens::home::{DASHBOARD_REFRESH_SECS, Dashboard, MenuItem};
+use super::screens::home::{DASHBOARD_REFRESH_SECS, MenuItem};
 use super::screens::notice::Notice;
-use super::screens::picker::Picker;
+use super::screens::picker::{Picker, PickerFacts};
 use super::screens::report::ReportScreen;
 use super::screens::resume::ResumePrompt;
 use super::screens::search::SearchScreen;
@@ -25,9 +25,13 @@ use super::screens::summary::Summary;
 use crate::model::{Mode, Pack};
 use crate::session::{self, Filter, Subset};
 use crate::srs::{Card, Rating};
+use crate::study::Dashboard;
+pub use crate::study::{AnswerRecord, Personal, SavedAnswer};
 
-/// Keys resolve to these; screens never see a raw key event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Keys resolve to these; screens never see a raw key event. The shell answers each effect it
+/// carries out with actions too (the last group), so that [`update`] is the only writer of the
+/// app's state.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Up,
     Down,
@@ -88,6 +92,45 @@ pub enum Action {
     Char(char),
     /// Editing a text field.
     Edit(Edit),
+
+    // ----- what the shell answers -----
+    /// Home's dashboard, read from the store.
+    Dashboard(Box<Dashboard>),
+    /// A screen the shell built from the store: a report, the history, the stats, the exam,
+    /// its intro or its resume prompt.
+    Loaded(Box<Screen>),
+    /// The chooser's counts and mastery: the chooser opens.
+    PickerLoaded(Box<PickerFacts>),
+    /// Start a session on these questions (in review, `new_ids` are its new cards).
+    Study {
+        mode: Mode,
+        title: String,
+        queue: Vec<String>,
+        new_ids: std::collections::HashSet<String>,
+    },
+    /// The cards that came due while a review ran (maybe none): it carries on or ends.
+    MoreDue(Vec<String>),
+    /// A screen that only says something (`offer_practice`: `p` opens the chooser).
+    Notice {
+        title: String,
+        lines: Vec<String>,
+        offer_practice: bool,
+    },
+    /// A drill's plan: what it targets and why; `Enter` starts it with `queue`.
+    DrillPlan {
+        lines: Vec<String>,
+        queue: Vec<String>,
+    },
+    /// The answer on screen is saved.
+    AnswerSaved(Box<SavedAnswer>),
+    /// The answer was re-rated: the card's new state.
+    Rerated(Box<Card>),
+    /// Answer `review_id` was taken back.
+    Undone(i64),
+    /// A line for the status row (an error, a note).
+    Status(String),
+    /// The shell is done: leave the loop.
+    Stop,
 }
 
 /// What the shell must do after an update.
@@ -231,19 +274,6 @@ pub struct ExamOptions {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct AnswerRecord {
-    pub question_id: String,
-    pub skill: String,
-    pub difficulty: u8,
-    pub mode: Mode,
-    pub chosen: Vec<usize>,
-    pub correct: bool,
-    pub rating: Rating,
-    pub at: DateTime<Utc>,
-    pub elapsed_ms: i64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     Home,
     Picker(Picker),
@@ -291,13 +321,6 @@ pub struct App {
     pub personal: Personal,
 }
 
-/// The learner's bookmarks and notes.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Personal {
-    pub bookmarks: std::collections::HashSet<String>,
-    pub notes: std::collections::HashMap<String, String>,
-}
-
 impl Personal {
     /// Marks `v` with its bookmark and note.
     pub fn dress(&self, v: &mut QuestionView) {
@@ -306,7 +329,37 @@ impl Personal {
     }
 }
 
+/// How the app starts: the config's settings and the learner's bookmarks and notes.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    pub seed: u64,
+    pub color: bool,
+    pub light: bool,
+    pub hyperlinks: bool,
+    pub practice_count: usize,
+    pub drill_count: usize,
+    /// Home-menu keys the config overrides.
+    pub key_overrides: Vec<(MenuItem, char)>,
+    /// Opened straight on a screen from the command line.
+    pub exit_on_home: bool,
+    pub personal: Personal,
+}
+
 impl App {
+    /// The app as [`Setup`] says.
+    pub fn configured(pack: Rc<Pack>, s: Setup) -> App {
+        App {
+            light: s.light,
+            hyperlinks: s.hyperlinks,
+            practice_count: s.practice_count,
+            drill_count: s.drill_count,
+            key_overrides: s.key_overrides,
+            exit_on_home: s.exit_on_home,
+            personal: s.personal,
+            ..App::new(pack, s.seed, s.color)
+        }
+    }
+
     pub fn new(pack: Rc<Pack>, seed: u64, color: bool) -> App {
         App {
             pack,
@@ -362,8 +415,53 @@ impl App {
     }
 }
 
+/// The shell's answers to effects; any other action is handed back.
+fn answer(app: &mut App, action: Action, now: DateTime<Utc>) -> Result<Vec<Effect>, Action> {
+    match action {
+        Action::Dashboard(d) => {
+            app.dash = *d;
+            app.dash_at = Some(now);
+        }
+        Action::Loaded(screen) => app.screen = *screen,
+        Action::PickerLoaded(facts) => app.open_picker(*facts),
+        Action::Study {
+            mode,
+            title,
+            queue,
+            new_ids,
+        } => {
+            app.start_study(mode, title, queue, now);
+            if let Screen::Study(st) = &mut app.screen {
+                st.new_ids = new_ids;
+            }
+        }
+        Action::MoreDue(due) => app.carry_on_review(due, now),
+        Action::Notice {
+            title,
+            lines,
+            offer_practice,
+        } => app.show_notice(&title, lines, offer_practice),
+        Action::DrillPlan { lines, queue } => app.show_drill_plan(lines, queue),
+        Action::AnswerSaved(s) => {
+            let s = *s;
+            app.answer_saved(s.review_id, s.at, s.card_before, &s.card_after);
+            app.rating_previews(s.previews, s.recall);
+        }
+        Action::Rerated(card) => app.rerated(&card),
+        Action::Undone(review_id) => app.undone(review_id, now),
+        Action::Status(line) => app.status = Some(line),
+        Action::Stop => app.quit = true,
+        other => return Err(other),
+    }
+    Ok(Vec::new())
+}
+
 /// The pure update.
 pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let action = match answer(app, action, now) {
+        Ok(effects) => return effects,
+        Err(a) => a,
+    };
     let escaped = action == Action::Escape;
     let action = if escaped { Action::Back } else { action };
     if action == Action::Tick {
@@ -522,6 +620,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     }
     let screen = std::mem::replace(&mut app.screen, Screen::Home);
     use super::screens::*;
+    let back = action == Action::Back;
     let (screen, effects) = match screen {
         Screen::Home => home::update(app, action, now),
         Screen::Picker(p) => picker::update(app, p, action, now),
@@ -538,7 +637,7 @@ pub fn update(app: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> 
     };
     let mut effects = effects;
     if app.exit_on_home
-        && action == Action::Back
+        && back
         && !escaped
         && matches!(screen, Screen::Home)
         && !effects.iter().any(Effect::opens_a_screen)

@@ -22,7 +22,7 @@ pub enum Key {
 }
 
 /// What a binding does.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Does {
     Act(Action),
     /// A run of characters (`a`..=`f`), each giving its own action.
@@ -98,11 +98,11 @@ impl Binding {
             (Key::Any, _) => true,
             _ => false,
         });
-        match self.does {
-            Does::Act(a) if hit => Some(Some(a)),
+        match &self.does {
+            Does::Act(a) if hit => Some(Some(a.clone())),
             Does::Nothing if hit => Some(None),
             Does::Range(from, to, f) => match ev.code {
-                KeyCode::Char(x) if !ctrl && (from..=to).contains(&x) => Some(Some(f(x))),
+                KeyCode::Char(x) if !ctrl && (*from..=*to).contains(&x) => Some(Some(f(x))),
                 _ => None,
             },
             _ => None,

@@ -8,8 +8,9 @@ use cloudprep::content::{self, ContentSource};
 use cloudprep::model::Pack;
 use cloudprep::srs::Scheduler;
 use cloudprep::store::Store;
+use cloudprep::study::{Service, StudySettings};
 use cloudprep::tui::app::{self, Action, App, Effect, ExamOptions, Screen};
-use cloudprep::tui::{Shell, StudySettings, view};
+use cloudprep::tui::{Shell, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -37,11 +38,11 @@ pub fn exam_pack() -> Pack {
 }
 
 pub fn shell(store: Store, pack: Pack) -> Shell {
-    Shell {
+    Shell::new(Service::new(
         store,
-        pack: Rc::new(pack),
-        sched: Scheduler::default_params(),
-        settings: StudySettings {
+        Rc::new(pack),
+        Scheduler::default_params(),
+        StudySettings {
             new_per_day: 20,
             retention: 0.9,
             color: false,
@@ -53,7 +54,8 @@ pub fn shell(store: Store, pack: Pack) -> Shell {
             exam_extra_minutes: 0,
             exam_date: None,
         },
-    }
+        7,
+    ))
 }
 
 fn step(sh: &mut Shell, a: &mut App, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -76,7 +78,7 @@ fn draw(a: &App, now: DateTime<Utc>) -> Terminal<TestBackend> {
 }
 
 fn start_exam(sh: &mut Shell, a: &mut App, seed: u64) {
-    sh.apply(
+    sh.run(
         a,
         Effect::OpenExam(ExamOptions {
             seed: Some(seed),
@@ -214,7 +216,7 @@ fn at_zero_the_exam_submits_itself() {
 fn untimed_and_extra_minutes() {
     let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
     let mut a = App::new(sh.pack.clone(), 1, false);
-    sh.apply(
+    sh.run(
         &mut a,
         Effect::OpenExam(ExamOptions {
             seed: Some(1),
@@ -227,8 +229,9 @@ fn untimed_and_extra_minutes() {
     step(&mut sh, &mut a, Action::Enter, t0());
     assert_eq!(exam_screen(&a).clock.remaining_ms(t0()), Some(50 * 60_000));
     step(&mut sh, &mut a, Action::Back, t0());
-    sh.store.discard_exam(exam_screen_id(&sh)).expect("discard");
-    sh.apply(
+    let id = exam_screen_id(&sh);
+    sh.store.discard_exam(id).expect("discard");
+    sh.run(
         &mut a,
         Effect::OpenExam(ExamOptions {
             seed: Some(1),
@@ -279,7 +282,7 @@ fn resume_restores_everything_after_a_crash() {
     }
     let mut sh = shell(Store::open(&db).expect("store"), exam_pack());
     let mut a = App::new(sh.pack.clone(), 2, false);
-    sh.apply(
+    sh.run(
         &mut a,
         Effect::OpenExam(ExamOptions::default()),
         t0() + Duration::hours(2),
@@ -311,7 +314,7 @@ fn a_bank_smaller_than_the_exam_is_said_before_it_starts() {
     let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
     let mut sh = shell(Store::open_in_memory().expect("store"), l.pack.expect("pack"));
     let mut a = App::new(sh.pack.clone(), 1, false);
-    sh.apply(
+    sh.run(
         &mut a,
         Effect::OpenExam(ExamOptions {
             seed: Some(1),
@@ -339,7 +342,7 @@ fn history_lists_finished_exams_and_opens_reports() {
         step(&mut sh, &mut a, Action::Yes, t0() + Duration::minutes(1));
         step(&mut sh, &mut a, Action::Back, t0());
     }
-    sh.apply(&mut a, Effect::OpenHistory, t0()).expect("history");
+    sh.run(&mut a, Effect::OpenHistory, t0()).expect("history");
     let Screen::History(h) = &a.screen else {
         panic!("{:?}", a.screen)
     };
@@ -359,7 +362,7 @@ fn exam_screens_render_at_every_size() {
     let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
     let mut a = App::new(sh.pack.clone(), 1, true);
     let mut states: Vec<Screen> = Vec::new();
-    sh.apply(
+    sh.run(
         &mut a,
         Effect::OpenExam(ExamOptions {
             seed: Some(2),
@@ -383,7 +386,7 @@ fn exam_screens_render_at_every_size() {
     states.push(a.screen.clone());
     step(&mut sh, &mut a, Action::Back, t0());
     step(&mut sh, &mut a, Action::Back, t0());
-    sh.apply(&mut a, Effect::OpenHistory, t0()).expect("history");
+    sh.run(&mut a, Effect::OpenHistory, t0()).expect("history");
     states.push(a.screen.clone());
     for s in states {
         a.screen = s;
@@ -407,7 +410,7 @@ fn ten_mock_exams_in_a_row_never_repeat_a_question() {
     let mut seen = std::collections::HashSet::new();
     for k in 0..10u64 {
         let at = t0() + Duration::days(k as i64);
-        sh.apply(
+        sh.run(
             &mut a,
             Effect::OpenExam(ExamOptions {
                 seed: Some(1000 + k),
@@ -449,7 +452,7 @@ fn discarding_an_unfinished_exam_asks_first_and_keeps_the_options_given() {
         extra_minutes: Some(30),
         ..Default::default()
     };
-    sh.apply(&mut a, Effect::OpenExam(opts), t0()).expect("open");
+    sh.run(&mut a, Effect::OpenExam(opts), t0()).expect("open");
     assert!(matches!(a.screen, Screen::ResumePrompt(_)), "{:?}", a.screen);
     // `d` only asks; `n` keeps the exam.
     step(&mut sh, &mut a, Action::Discard, t0());
@@ -533,7 +536,7 @@ fn a_review_carries_on_with_cards_that_came_due_meanwhile() {
     let mut sh = shell(store, l.pack.expect("pack"));
     sh.settings.new_per_day = 1;
     let mut a = App::new(sh.pack.clone(), 1, false);
-    sh.apply(&mut a, Effect::StartReview, t0()).expect("review");
+    sh.run(&mut a, Effect::StartReview, t0()).expect("review");
     let Screen::Study(st) = &a.screen else {
         panic!("{:?}", a.screen)
     };
@@ -914,7 +917,7 @@ fn undoing_the_first_answer_leaves_the_card_new() {
 fn a_drill_says_what_it_targets_and_why_before_it_starts() {
     let mut sh = shell(Store::open_in_memory().expect("store"), exam_pack());
     let mut a = App::new(sh.pack.clone(), 1, false);
-    sh.apply(&mut a, Effect::StartDrill { count: 4 }, t0()).expect("drill");
+    sh.run(&mut a, Effect::StartDrill { count: 4 }, t0()).expect("drill");
     let Screen::Notice(n) = &a.screen else {
         panic!("no plan: {:?}", a.screen)
     };

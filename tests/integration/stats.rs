@@ -6,6 +6,7 @@ use cloudprep::commands;
 use cloudprep::content::{self, ContentSource};
 use cloudprep::srs::{Card, Rating};
 use cloudprep::store::{ReviewRow, Store};
+use cloudprep::study::{DomainRow, StatsView, TaskRow};
 use cloudprep::tui::app::{App, Screen};
 use cloudprep::tui::screens::stats::StatsScreen;
 use cloudprep::tui::view;
@@ -120,9 +121,7 @@ fn more_right_answers_raise_readiness_and_wrong_ones_lower_it() {
 
 fn sample_stats() -> StatsScreen {
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
-    StatsScreen {
-        page: 0,
-        scroll: 0,
+    StatsScreen::new(StatsView {
         code: "SOA-C03".into(),
         passing_score: 720,
         score_min: 100,
@@ -152,26 +151,32 @@ fn sample_stats() -> StatsScreen {
                 .collect(),
             capped_by_mock: false,
         }),
-        domains: vec![
+        domains: [
             (
-                "1".into(),
-                "Monitoring, Logging, Analysis, Remediation, and Performance Optimization".into(),
+                "1",
+                "Monitoring, Logging, Analysis, Remediation, and Performance Optimization",
                 22,
                 0.7,
             ),
-            ("2".into(), "Reliability and Business Continuity".into(), 22, 0.64),
-            ("3".into(), "Deployment, Provisioning, and Automation".into(), 22, 0.5),
-            ("4".into(), "Security and Compliance".into(), 16, 0.42),
-            ("5".into(), "Networking and Content Delivery".into(), 18, 0.3),
-        ],
+            ("2", "Reliability and Business Continuity", 22, 0.64),
+            ("3", "Deployment, Provisioning, and Automation", 22, 0.5),
+            ("4", "Security and Compliance", 16, 0.42),
+            ("5", "Networking and Content Delivery", 18, 0.3),
+        ]
+        .iter()
+        .map(|&(id, title, weight, mastery)| DomainRow {
+            id: id.into(),
+            title: title.into(),
+            weight,
+            mastery,
+        })
+        .collect(),
         tasks: (1..=13)
-            .map(|i| {
-                (
-                    format!("{}.{}", (i - 1) / 3 + 1, (i - 1) % 3 + 1),
-                    format!("Task number {i}"),
-                    7.7,
-                    i as f64 / 14.0,
-                )
+            .map(|i| TaskRow {
+                id: format!("{}.{}", (i - 1) / 3 + 1, (i - 1) % 3 + 1),
+                title: format!("Task number {i}"),
+                share: 7.7,
+                mastery: i as f64 / 14.0,
             })
             .collect(),
         reviews_per_day: (0..84).map(|i| (i * 7 % 23) as u64).collect(),
@@ -205,7 +210,7 @@ fn sample_stats() -> StatsScreen {
             rate: Some(0.868),
             desired: 0.9,
         },
-    }
+    })
 }
 
 #[test]
@@ -456,7 +461,7 @@ fn the_score_chart_labels_the_pass_line_and_starts_with_three_exams() {
     let three = text(&a);
     assert!(three.contains("720 pass"), "{three}");
     let mut one = sample_stats();
-    one.exams.truncate(1);
+    one.view.exams.truncate(1);
     a.screen = Screen::Stats(Box::new(one));
     let one = text(&a);
     assert!(
@@ -568,7 +573,7 @@ fn stats_give_the_time_per_domain_beside_the_pace_and_true_retention() {
     let mut shell = crate::exam::shell(store, pack);
     shell.sched = cloudprep::srs::Scheduler::new(&[], 0.85).expect("scheduler");
     shell.settings.retention = 0.85;
-    let mut s = shell.stats_screen(now).expect("stats screen");
+    let mut s = StatsScreen::new(shell.stats_view(now).expect("stats view"));
     assert_eq!(s.pace_ms, 120_000);
     assert_eq!(s.time_by_domain[0].median_ms, Some(84_000));
     assert_eq!((s.true_retention.answers, s.true_retention.correct), (4, 3));
@@ -598,7 +603,7 @@ fn the_time_per_domain_rows_scroll_when_they_do_not_fit() {
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date");
     let mut s = sample_stats();
     s.page = 3;
-    s.time_by_domain = (1..=12)
+    s.view.time_by_domain = (1..=12)
         .map(|i| commands::DomainTimeJson {
             domain: i.to_string(),
             median_ms: Some(60_000 + i * 1000),

@@ -482,3 +482,48 @@ pub fn bindings(_app: &App, ex: &ExamScreen) -> Vec<Binding> {
     ]);
     v
 }
+
+impl ExamScreen {
+    /// A stored exam on screen exactly as it was left (items, option order, answers, marks,
+    /// position, clock), its clock started at `now`; and how many of its items were removed
+    /// from the content since (they count as unanswered).
+    pub fn resume(e: &crate::study::StoredExam, pack: &crate::model::Pack, now: DateTime<Utc>) -> (ExamScreen, usize) {
+        let sum = &e.summary;
+        let mut items = Vec::new();
+        let mut missing = 0;
+        for r in &e.items {
+            let Some(q) = pack.question(&r.question_id) else {
+                missing += 1;
+                continue;
+            };
+            let mut view = QuestionView::new(q.clone(), r.option_order.clone(), now);
+            view.selected = crate::session::to_display(&r.option_order, &r.chosen);
+            items.push(ExamItem {
+                position: r.position,
+                view,
+                flagged: r.flagged,
+                scored: r.scored,
+                time_ms: r.time_ms,
+            });
+        }
+        let pos = items
+            .iter()
+            .position(|i| i.position as i64 == sum.position)
+            .unwrap_or(0);
+        let mut clock = Clock::new(sum.time_limit_ms, sum.elapsed_ms);
+        clock.start(now);
+        let screen = ExamScreen {
+            exam_id: sum.id,
+            items,
+            pos,
+            clock,
+            saved_elapsed_ms: sum.elapsed_ms,
+            grid: None,
+            confirm_submit: false,
+            warned: false,
+            grid_number: String::new(),
+            item_counted_ms: sum.elapsed_ms,
+        };
+        (screen, missing)
+    }
+}

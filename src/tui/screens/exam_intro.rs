@@ -82,3 +82,24 @@ pub fn bindings(_app: &App, _i: &ExamIntro) -> Vec<Binding> {
         help_key().footer("? help"),
     ]
 }
+
+impl ExamIntro {
+    /// The intro of a new exam drawn with `seed`.
+    pub fn new(
+        seed: u64,
+        untimed: bool,
+        extra_minutes: u32,
+        draw: &crate::mock::Draw,
+        limit_ms: Option<i64>,
+    ) -> ExamIntro {
+        ExamIntro {
+            seed,
+            untimed,
+            extra_minutes,
+            items: draw.items.len(),
+            scored: draw.scored_count(),
+            minutes: limit_ms.map(|l| l / 60_000),
+            warnings: draw.warnings.clone(),
+        }
+    }
+}

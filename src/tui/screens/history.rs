@@ -109,3 +109,25 @@ pub fn bindings(_app: &App, _h: &HistoryScreen) -> Vec<Binding> {
         help_key().footer("? help"),
     ]
 }
+
+impl HistoryScreen {
+    /// The finished exams, newest first.
+    pub fn from_exams(exams: Vec<crate::store::ExamSummary>) -> HistoryScreen {
+        let mut rows: Vec<HistoryRow> = exams
+            .into_iter()
+            .filter_map(|e| {
+                Some(HistoryRow {
+                    exam_id: e.id,
+                    finished_at: e.finished_at?,
+                    scaled_score: e.scaled_score?,
+                    passed: e.passed?,
+                    raw_correct: e.raw_correct.unwrap_or(0),
+                    scored_total: e.scored_total.unwrap_or(0),
+                    elapsed_ms: e.elapsed_ms,
+                })
+            })
+            .collect();
+        rows.reverse();
+        HistoryScreen { rows, cursor: 0 }
+    }
+}

@@ -17,53 +17,6 @@ use crate::tui::view::*;
 /// Seconds between refreshes of home's dashboard while it is on screen.
 pub const DASHBOARD_REFRESH_SECS: i64 = 60;
 
-/// What the home screen shows; filled by the shell from the store.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Dashboard {
-    pub due_now: i64,
-    pub new_available: i64,
-    pub reviews_today: i64,
-    pub streak_days: u32,
-    pub studied_today: bool,
-    pub next_due: Option<DateTime<Utc>>,
-    /// (domain id, title, weight, mastery 0..1)
-    pub domains: Vec<(String, String, u32, f64)>,
-    pub last_exam: Option<(i64, bool)>,
-    pub readiness: Option<ReadinessSummary>,
-    pub exam_in_progress: bool,
-    pub questions: usize,
-    pub seen: usize,
-    /// The plan to the exam date, when one is set.
-    pub plan: Option<crate::plan::Plan>,
-}
-
-/// Readiness as home shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReadinessSummary {
-    pub predicted_score: i64,
-    pub pass_probability: f64,
-    /// The 80 % interval of the pass probability.
-    pub low: f64,
-    pub high: f64,
-    /// Ids of the domains with too little evidence to judge.
-    pub missing: Vec<String>,
-    /// Capped because the latest mock exam failed.
-    pub capped_by_mock: bool,
-}
-
-impl ReadinessSummary {
-    pub fn new(r: &crate::readiness::Readiness) -> ReadinessSummary {
-        ReadinessSummary {
-            predicted_score: i64::from(r.predicted_score),
-            pass_probability: r.pass_probability,
-            low: r.pass_low,
-            high: r.pass_high,
-            missing: r.missing(),
-            capped_by_mock: r.capped_by_mock,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MenuItem {
     Review,
@@ -97,6 +50,19 @@ impl MenuItem {
             MenuItem::Quit => 'q',
         }
     }
+    /// The entry a config `[keys]` name stands for.
+    pub fn from_name(name: &str) -> Option<MenuItem> {
+        Some(match name {
+            "review" => MenuItem::Review,
+            "practice" => MenuItem::Practice,
+            "drill" => MenuItem::Drill,
+            "exam" => MenuItem::Exam,
+            "history" => MenuItem::History,
+            "stats" => MenuItem::Stats,
+            _ => return None,
+        })
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             MenuItem::Review => "Review due cards",
@@ -230,7 +196,13 @@ pub fn render(app: &App, theme: Theme, f: &mut Frame, area: Rect, _now: DateTime
         ),
         theme.dim(),
     )];
-    for (id, title, weight, m) in &d.domains {
+    for crate::study::DomainRow {
+        id,
+        title,
+        weight,
+        mastery: m,
+    } in &d.domains
+    {
         dl.push(Line::from(vec![
             Span::raw(format!(" {id:<2}{:<title_w$} {weight:>3}% ", clip(title, title_w))),
             Span::styled(bar(*m, bar_w), theme.accent()),

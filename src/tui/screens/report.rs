@@ -443,3 +443,55 @@ pub fn bindings(_app: &App, r: &ReportScreen) -> Vec<Binding> {
         Binding::new(&[Key::Char('q')], Action::Back).help("q Esc", "back"),
     ]
 }
+
+impl ReportScreen {
+    /// The report of a finished exam: scored again by [`mock::score`] from the answers kept
+    /// (the scaled score, pass and raw count are the ones stored when it was submitted). None
+    /// when the exam is not finished.
+    pub fn from_stored(
+        pack: &crate::model::Pack,
+        e: &crate::study::StoredExam,
+        from_history: bool,
+    ) -> Option<ReportScreen> {
+        let sum = &e.summary;
+        let finished_at = sum.finished_at?;
+        let mut report = crate::study::score_items(pack, &e.items);
+        report.raw_correct = sum.raw_correct.map_or(report.raw_correct, |v| v as u32);
+        report.scored_total = sum.scored_total.map_or(report.scored_total, |v| v as u32);
+        report.scaled_score = sum.scaled_score.map_or(report.scaled_score, |v| v as u32);
+        report.passed = sum.passed.unwrap_or(report.passed);
+        let items = e
+            .items
+            .iter()
+            .map(|r| ReportItem {
+                position: r.position,
+                question: pack.question(&r.question_id).cloned(),
+                order: r.option_order.clone(),
+                chosen: r.chosen.clone(),
+                scored: r.scored,
+                flagged: r.flagged,
+                correct: r.correct == Some(true),
+                domain: r.domain.clone(),
+                skill: r.skill.clone(),
+                time_ms: r.time_ms,
+            })
+            .collect();
+        let fmt = pack.exam.format;
+        Some(ReportScreen {
+            exam_id: sum.id,
+            started_at: sum.started_at,
+            finished_at,
+            elapsed_ms: sum.elapsed_ms,
+            time_limit_ms: sum.time_limit_ms,
+            timed_out: sum.timed_out,
+            report,
+            items,
+            filter: ReviewFilter::All,
+            cursor: 0,
+            detail: None,
+            from_history,
+            passing_score: fmt.passing_score,
+            score_max: fmt.score_max,
+        })
+    }
+}

@@ -122,3 +122,20 @@ pub fn bindings(_app: &App, p: &ResumePrompt) -> Vec<Binding> {
             .help("Esc", "back"),
     ]
 }
+
+impl ResumePrompt {
+    /// The prompt for the unfinished exam `e`, keeping the options asked for.
+    pub fn new(e: &crate::study::StoredExam, opts: ExamOptions) -> ResumePrompt {
+        let s = &e.summary;
+        ResumePrompt {
+            exam_id: s.id,
+            started_at: s.started_at,
+            answered: e.items.iter().filter(|i| !i.chosen.is_empty()).count(),
+            flagged: e.items.iter().filter(|i| i.flagged).count(),
+            items: e.items.len(),
+            remaining_ms: mock::remaining_ms(s.time_limit_ms, s.elapsed_ms),
+            opts,
+            confirm_discard: false,
+        }
+    }
+}

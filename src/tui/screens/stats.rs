@@ -4,7 +4,7 @@
 //! pages so that every chart stays readable at 80×24. The shell fills [`StatsScreen`] from
 //! the store; drawing only reads it.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -17,6 +17,7 @@ use crossterm::event::KeyCode;
 
 use crate::mock;
 use crate::model::clip;
+use crate::study::StatsView;
 use crate::tui::app::{Action, App, Effect, Screen};
 use crate::tui::bindings::{Binding, Key, help_key};
 use crate::tui::view::{Theme, Title, bar};
@@ -27,42 +28,32 @@ pub const ACTIVITY_DAYS: usize = 84;
 /// Days of due forecast shown.
 pub const FORECAST_DAYS: usize = 30;
 
+/// The stats screen: the page shown and how far it is scrolled, over the view the service read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatsScreen {
     pub page: usize,
     /// Lines scrolled down within the page (the task list of the mastery page is the one that
     /// can overflow a small terminal).
     pub scroll: u16,
-    pub code: String,
-    pub passing_score: u32,
-    pub score_min: u32,
-    pub score_max: u32,
-    pub scored_items: u32,
-    /// Finished mock exams, oldest first: (local date, scaled score, passed).
-    pub exams: Vec<(NaiveDate, u32, bool)>,
-    pub readiness: Option<crate::readiness::Readiness>,
-    /// (id, title, weight %, mastery)
-    pub domains: Vec<(String, String, u32, f64)>,
-    /// (id, title, share of the exam %, mastery)
-    pub tasks: Vec<(String, String, f64, f64)>,
-    /// Reviews per day, oldest first, the last entry is today.
-    pub reviews_per_day: Vec<u64>,
-    pub today: NaiveDate,
-    /// Cards due per day from today (overdue counted today).
-    pub due_forecast: Vec<u64>,
-    /// Per difficulty 1-3: (answers, correct).
-    pub by_difficulty: [(i64, i64); 3],
-    pub median_ms: Option<i64>,
-    pub answered: i64,
-    pub correct: i64,
-    /// The exam's time limit and number of questions, and the pace they give (ms a question).
-    pub exam_minutes: u32,
-    pub exam_questions: u32,
-    pub pace_ms: i64,
-    /// Per blueprint domain: the median time per question over its latest timed answers.
-    pub time_by_domain: Vec<crate::commands::DomainTimeJson>,
-    /// Due reviews answered right over the last 30 days, against the desired retention.
-    pub true_retention: crate::commands::TrueRetentionJson,
+    pub view: StatsView,
+}
+
+impl StatsScreen {
+    pub fn new(view: StatsView) -> StatsScreen {
+        StatsScreen {
+            page: 0,
+            scroll: 0,
+            view,
+        }
+    }
+}
+
+/// The screen reads its view's fields as its own.
+impl std::ops::Deref for StatsScreen {
+    type Target = StatsView;
+    fn deref(&self) -> &StatsView {
+        &self.view
+    }
 }
 
 pub fn update(_app: &mut App, mut s: Box<StatsScreen>, action: Action, _now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
@@ -116,7 +107,7 @@ pub fn render(_app: &App, s: &StatsScreen, theme: Theme, f: &mut Frame, area: Re
 
 fn readiness_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
     let extra = s.readiness.as_ref().map_or(0, |r| {
-        crate::commands::missing_evidence_lines(r).len() as u16 + u16::from(r.capped_by_mock)
+        crate::readiness::missing_evidence_lines(r).len() as u16 + u16::from(r.capped_by_mock)
     });
     let [top, chart] = Layout::vertical([Constraint::Length(8 + extra.min(5)), Constraint::Min(6)]).areas(area);
     let mut lines = Vec::new();
@@ -156,7 +147,7 @@ fn readiness_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
                 .collect();
             lines.push(Line::raw(" Estimated accuracy by domain, with its 80 % interval:"));
             lines.push(Line::raw(format!("  {}", doms.join("  "))));
-            let missing = crate::commands::missing_evidence_lines(r);
+            let missing = crate::readiness::missing_evidence_lines(r);
             if missing.is_empty() && !r.capped_by_mock {
                 lines.push(Line::styled(
                     " Model: per domain, your answers (recent and exam ones count more, repeats",
@@ -323,7 +314,13 @@ fn mastery_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
         ),
         theme.dim(),
     )];
-    for (id, t, wt, m) in &s.domains {
+    for crate::study::DomainRow {
+        id,
+        title: t,
+        weight: wt,
+        mastery: m,
+    } in &s.domains
+    {
         lines.push(Line::from(vec![
             Span::raw(format!(" {id:<3}{:<title_w$} {wt:>5}%  ", clip(t, title_w))),
             Span::styled(bar(*m, bar_w), theme.accent()),
@@ -341,7 +338,13 @@ fn mastery_page(s: &StatsScreen, theme: Theme, f: &mut Frame, area: Rect) {
         ),
         theme.dim(),
     )];
-    for (id, t, share, m) in &s.tasks {
+    for crate::study::TaskRow {
+        id,
+        title: t,
+        share,
+        mastery: m,
+    } in &s.tasks
+    {
         let tw = title_w.saturating_sub(2);
         lines.push(Line::from(vec![
             Span::raw(format!(" {id:<5}{:<tw$} {share:>4.1}%  ", clip(t, tw))),
