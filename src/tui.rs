@@ -7,6 +7,7 @@ pub mod app;
 pub mod bindings;
 pub mod input;
 pub mod keys;
+pub mod list;
 pub mod question;
 pub mod screens;
 pub mod view;

@@ -11,6 +11,7 @@ use crossterm::event::KeyCode;
 
 use crate::mock;
 use crate::tui::bindings::*;
+use crate::tui::list;
 use crate::tui::view::*;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,8 +34,9 @@ pub struct HistoryScreen {
 pub fn update(_app: &mut App, mut h: HistoryScreen, action: Action, _now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
     match action {
         Action::Back => return (Screen::Home, vec![Effect::RefreshDashboard]),
-        Action::Up => h.cursor = h.cursor.saturating_sub(1),
-        Action::Down => h.cursor = (h.cursor + 1).min(h.rows.len().saturating_sub(1)),
+        Action::Up | Action::Down => {
+            h.cursor = list::moved(h.cursor, h.rows.len(), &action, list::Ends::Stop).unwrap_or(h.cursor)
+        }
         Action::Enter => {
             if let Some(row) = h.rows.get(h.cursor) {
                 let id = row.exam_id;

@@ -12,6 +12,7 @@ use crossterm::event::KeyCode;
 
 use crate::model::clip;
 use crate::tui::bindings::*;
+use crate::tui::list;
 use crate::tui::view::*;
 
 /// Seconds between refreshes of home's dashboard while it is on screen.
@@ -78,12 +79,8 @@ impl MenuItem {
 
 pub fn update(app: &mut App, action: Action, _now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
     let item = match action {
-        Action::Up => {
-            app.menu_index = app.menu_index.checked_sub(1).unwrap_or(MENU.len() - 1);
-            return (Screen::Home, vec![]);
-        }
-        Action::Down => {
-            app.menu_index = (app.menu_index + 1) % MENU.len();
+        Action::Up | Action::Down => {
+            app.menu_index = list::moved(app.menu_index, MENU.len(), &action, list::Ends::Wrap).unwrap_or(0);
             return (Screen::Home, vec![]);
         }
         Action::Enter => MENU[app.menu_index.min(MENU.len() - 1)],

@@ -13,6 +13,7 @@ use crossterm::event::KeyCode;
 use crate::model::Pack;
 use crate::session::{Filter, Marks, Subset};
 use crate::tui::bindings::*;
+use crate::tui::list;
 use crate::tui::view::*;
 use std::rc::Rc;
 
@@ -157,8 +158,9 @@ pub fn picker_entries(pack: &Pack, level: &PickLevel) -> Vec<(Filter, String)> {
 pub fn update(app: &mut App, mut p: Picker, action: Action, _now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
     let entries = picker_entries(&app.pack, &p.level);
     match action {
-        Action::Up => p.index = p.index.checked_sub(1).unwrap_or(entries.len().saturating_sub(1)),
-        Action::Down => p.index = (p.index + 1) % entries.len().max(1),
+        Action::Up | Action::Down => {
+            p.index = list::moved(p.index, entries.len(), &action, list::Ends::Wrap).unwrap_or(0)
+        }
         Action::More => {
             p.count = if p.count < 5 {
                 p.count + 1

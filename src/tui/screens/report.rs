@@ -13,6 +13,7 @@ use crossterm::event::KeyCode;
 use crate::mock::{self, ESTIMATE_NOTE, Report};
 use crate::model::Question;
 use crate::tui::bindings::*;
+use crate::tui::list;
 use crate::tui::question::*;
 use crate::tui::view::*;
 
@@ -171,8 +172,9 @@ pub fn update(app: &mut App, mut r: Box<ReportScreen>, action: Action, now: Date
         }
         Action::Up | Action::ScrollUp => r.cursor = r.cursor.saturating_sub(1),
         Action::Down | Action::ScrollDown => r.cursor = (r.cursor + 1).min(vis.len().saturating_sub(1)),
-        Action::PageUp => r.cursor = r.cursor.saturating_sub(10),
-        Action::PageDown => r.cursor = (r.cursor + 10).min(vis.len().saturating_sub(1)),
+        Action::PageUp | Action::PageDown => {
+            r.cursor = list::moved(r.cursor, vis.len(), &action, list::Ends::Stop).unwrap_or(r.cursor)
+        }
         Action::Filter(f) => {
             r.filter = f;
             r.cursor = 0;
@@ -329,7 +331,7 @@ pub fn render(_app: &App, r: &ReportScreen, theme: Theme, f: &mut Frame, body: R
         })
         .collect();
     let height = list.height.saturating_sub(2) as usize;
-    let top = r.cursor.saturating_sub(height.saturating_sub(1));
+    let top = list::scroll_to(r.cursor, height);
     let w = list.width.saturating_sub(2) as usize;
     let rows: Vec<Line> = vis
         .iter()

@@ -13,6 +13,7 @@ use crossterm::event::KeyCode;
 use crate::model::Mode;
 use crate::model::clip;
 use crate::tui::bindings::*;
+use crate::tui::list;
 use crate::tui::view::*;
 
 /// The bank search results.
@@ -26,10 +27,9 @@ pub struct SearchScreen {
 pub fn update(app: &mut App, mut sr: SearchScreen, action: Action, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
     match action {
         Action::Back => return (Screen::Home, vec![Effect::RefreshDashboard]),
-        Action::Up => sr.cursor = sr.cursor.saturating_sub(1),
-        Action::Down => sr.cursor = (sr.cursor + 1).min(sr.hits.len().saturating_sub(1)),
-        Action::PageUp => sr.cursor = sr.cursor.saturating_sub(10),
-        Action::PageDown => sr.cursor = (sr.cursor + 10).min(sr.hits.len().saturating_sub(1)),
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+            sr.cursor = list::moved(sr.cursor, sr.hits.len(), &action, list::Ends::Stop).unwrap_or(sr.cursor)
+        }
         Action::Enter => {
             if let Some(id) = sr.hits.get(sr.cursor).cloned() {
                 let title = format!("search \"{}\"", sr.query);
@@ -56,7 +56,7 @@ pub fn render(app: &App, sr: &SearchScreen, theme: Theme, f: &mut Frame, area: R
         )));
     }
     let height = area.height.saturating_sub(2) as usize;
-    let top = sr.cursor.saturating_sub(height.saturating_sub(1));
+    let top = list::scroll_to(sr.cursor, height);
     let terms = crate::session::search_terms(&sr.query);
     for (i, id) in sr.hits.iter().enumerate().skip(top).take(height) {
         let Some(q) = app.pack.question(id) else { continue };

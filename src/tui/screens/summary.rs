@@ -14,6 +14,7 @@ use crossterm::event::KeyCode;
 use crate::model::clip;
 use crate::model::{Mode, Pack};
 use crate::tui::bindings::*;
+use crate::tui::list;
 use crate::tui::question::*;
 use crate::tui::screens::study::Study;
 use crate::tui::view::*;
@@ -122,8 +123,9 @@ pub fn update(app: &mut App, mut s: Summary, action: Action, now: DateTime<Utc>)
         return (Screen::Summary(s), vec![]);
     }
     match action {
-        Action::Up => s.cursor = s.cursor.saturating_sub(1),
-        Action::Down => s.cursor = (s.cursor + 1).min(n.saturating_sub(1)),
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+            s.cursor = list::moved(s.cursor, n, &action, list::Ends::Stop).unwrap_or(s.cursor)
+        }
         Action::Enter if n > 0 => s.detail = Some(s.cursor.min(n - 1)),
         Action::PractiseMissed if n > 0 => {
             let ids = s.missed.iter().map(|v| v.question.id.clone()).collect();
