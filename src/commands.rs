@@ -5,31 +5,20 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::cli::Global;
 use crate::content::{self, ContentError, ContentSource, Coverage};
+use crate::error::{Error, Result};
 use crate::mastery::{self, Answer, MasteryMap};
 use crate::model::{Pack, clip};
 use crate::store::Store;
 
-/// A user error: printed as its lines on stderr, exit 1.
-#[derive(Debug)]
-pub struct UserError(pub String);
-
-impl std::fmt::Display for UserError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for UserError {}
-
 /// The default database path: `<data dir>/cloudprep/cloudprep.db`.
 pub fn default_db_path() -> Result<PathBuf> {
     let base = directories::BaseDirs::new()
-        .ok_or_else(|| anyhow!("cannot find your home folder to place the database; pass --db PATH"))?;
+        .ok_or_else(|| Error::File("cannot find your home folder to place the database; pass --db PATH".into()))?;
     Ok(base.data_dir().join("cloudprep").join("cloudprep.db"))
 }
 
@@ -72,42 +61,23 @@ pub fn load_pack(g: &Global) -> Result<Pack> {
     let src = source(g);
     let loaded = load_all(g);
     if !loaded.errors.is_empty() {
-        bail!(UserError(error_lines(&loaded.errors)));
+        return Err(Error::Content(loaded.errors));
     }
-    loaded.pack.ok_or_else(|| {
-        anyhow!(UserError(format!(
-            "{}: the exam pack could not be loaded",
-            src.describe()
-        )))
-    })
-}
-
-fn error_lines(errors: &[ContentError]) -> String {
-    let mut s = String::new();
-    for e in errors {
-        let _ = writeln!(s, "{e}");
-    }
-    let _ = write!(
-        s,
-        "{} content error{}: fix them, then run `cloudprep validate`",
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
-    );
-    s
+    loaded.pack.ok_or_else(|| Error::NoPack(src.describe()))
 }
 
 pub fn open_store(g: &Global) -> Result<Store> {
     let path = db_path(g)?;
-    Store::open(&path).map_err(|e| anyhow!(UserError(e.to_string())))
+    Ok(Store::open(&path)?)
 }
 
 /// The learner's FSRS parameters (set by `optimize`), or empty for the defaults.
 pub fn fsrs_params(store: &Store) -> Result<Vec<f32>> {
     match store.setting("fsrs_params")? {
         Some(json) => serde_json::from_str(&json).map_err(|e| {
-            anyhow!(UserError(format!(
+            Error::Usage(format!(
                 "the stored FSRS parameters are unreadable ({e}); run `cloudprep optimize` again"
-            )))
+            ))
         }),
         None => Ok(Vec::new()),
     }
@@ -454,11 +424,10 @@ pub fn plan_command(
     if (date.is_some() || clear)
         && let (Some(d), crate::config::Source::File(path)) = (cfg.exam_date.value, &cfg.exam_date.source)
     {
-        return Err(UserError(format!(
+        return Err(Error::Usage(format!(
             "exam_date = \"{d}\" is set in {}: change or remove it there",
             path.display()
-        ))
-        .into());
+        )));
     }
     if clear {
         store.delete_setting(&date_key)?;
@@ -466,13 +435,12 @@ pub fn plan_command(
     }
     if let Some(text) = date {
         let Some(d) = crate::plan::parse_date(text) else {
-            return Err(UserError(format!(
+            return Err(Error::Usage(format!(
                 "--date {text:?} is not a date: use year-month-day, such as 2027-01-20"
-            ))
-            .into());
+            )));
         };
         if d < today {
-            return Err(UserError(format!("--date {d} is in the past (today is {today})")).into());
+            return Err(Error::Usage(format!("--date {d} is in the past (today is {today})")));
         }
         store.set_setting(&date_key, &d.to_string())?;
         store.set_setting(&set_key, &today.to_string())?;
@@ -1305,7 +1273,7 @@ pub fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<()> {
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
-            let fail = |e: &dyn std::fmt::Display| anyhow!(UserError(format!("cannot write {}: {e}", p.display())));
+            let fail = |e: &dyn std::fmt::Display| Error::File(format!("cannot write {}: {e}", p.display()));
             let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
             tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
             tmp.as_file().sync_all().map_err(|e| fail(&e))?;
@@ -1354,7 +1322,7 @@ pub fn fsrs_items(reviews: &[crate::store::ReviewRow]) -> (Vec<fsrs::FSRSItem>, 
 pub fn optimize(store: &Store, code: &str, out: &mut String) -> Result<()> {
     let reviews = store.reviews(code)?;
     if reviews.len() < OPTIMIZE_MIN_REVIEWS {
-        bail!(UserError(format!(
+        return Err(Error::Usage(format!(
             "optimize needs at least {OPTIMIZE_MIN_REVIEWS} reviews; you have {} ({} more needed). Until then the FSRS-6 defaults are used.",
             reviews.len(),
             OPTIMIZE_MIN_REVIEWS - reviews.len()
@@ -1362,24 +1330,20 @@ pub fn optimize(store: &Store, code: &str, out: &mut String) -> Result<()> {
     }
     let (items, card_ids) = fsrs_items(&reviews);
     let old = fsrs_params(store)?;
-    let old_model = fsrs::FSRS::new(&old).map_err(|e| anyhow!("FSRS: {e:?}"))?;
+    let old_model = fsrs::FSRS::new(&old).map_err(|e| Error::Internal(format!("FSRS: {e:?}")))?;
     let new = fsrs::compute_parameters(fsrs::ComputeParametersInput {
         train_set: items.clone(),
         card_ids: Some(card_ids),
         ..Default::default()
     })
-    .map_err(|e| {
-        anyhow!(UserError(format!(
-            "the FSRS optimizer could not fit your reviews: {e:?}"
-        )))
-    })?;
-    let new_model = fsrs::FSRS::new(&new).map_err(|e| anyhow!("FSRS: {e:?}"))?;
+    .map_err(|e| Error::Usage(format!("the FSRS optimizer could not fit your reviews: {e:?}")))?;
+    let new_model = fsrs::FSRS::new(&new).map_err(|e| Error::Internal(format!("FSRS: {e:?}")))?;
     let eval_old = old_model
         .evaluate(items.clone(), |_| true)
-        .map_err(|e| anyhow!("FSRS evaluate: {e:?}"))?;
+        .map_err(|e| Error::Internal(format!("FSRS evaluate: {e:?}")))?;
     let eval_new = new_model
         .evaluate(items, |_| true)
-        .map_err(|e| anyhow!("FSRS evaluate: {e:?}"))?;
+        .map_err(|e| Error::Internal(format!("FSRS evaluate: {e:?}")))?;
     let fmt = |p: &[f32]| p.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(", ");
     let old_shown = if old.is_empty() {
         fsrs::DEFAULT_PARAMETERS.to_vec()
@@ -1470,7 +1434,9 @@ pub fn dev_generate(
     let sched = crate::srs::Scheduler::default_params();
     let code = pack.exam.code.clone();
     if pack.questions.is_empty() {
-        bail!(UserError("the pack has no questions to generate a history for".into()));
+        return Err(Error::Usage(
+            "the pack has no questions to generate a history for".into(),
+        ));
     }
     let acc: HashMap<String, f64> = pack
         .exam
@@ -1645,19 +1611,10 @@ fn strip_problems(text: &str) -> String {
 /// unchanged), then saves it in the learner's content folder.
 pub fn new_question(g: &Global, skill: &str) -> Result<String> {
     let pack = load_pack(g)?;
-    if pack.exam.skill(skill).is_none() {
-        bail!(UserError(format!(
-            "--skill {skill:?} is not a skill of {}; valid: {}",
-            pack.exam.code,
-            pack.exam
-                .skills()
-                .map(|(_, _, s)| s.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let root = user_content_root()
-        .ok_or_else(|| anyhow!(UserError("cannot find your data folder to save the question".into())))?;
+    // The same check, and the same message, as `practice --skill`.
+    crate::session::Filter::from_flags(&pack.exam, None, None, Some(skill))?;
+    let root =
+        user_content_root().ok_or_else(|| Error::File("cannot find your data folder to save the question".into()))?;
     let editor = std::env::var("VISUAL")
         .ok()
         .filter(|v| !v.trim().is_empty())
@@ -1675,24 +1632,20 @@ pub fn new_question(g: &Global, skill: &str) -> Result<String> {
             .arg("sh")
             .arg(&draft)
             .status()
-            .map_err(|e| {
-                anyhow!(UserError(format!(
-                    "cannot start the editor {editor:?}: {e}; set $EDITOR"
-                )))
-            })?;
+            .map_err(|e| Error::Usage(format!("cannot start the editor {editor:?}: {e}; set $EDITOR")))?;
         if !status.success() {
-            bail!(UserError(format!(
+            return Err(Error::Usage(format!(
                 "the editor {editor:?} exited with {status}; nothing was saved"
             )));
         }
         let text = std::fs::read_to_string(&draft)
-            .map_err(|e| anyhow!(UserError(format!("cannot read the draft back: {e}; nothing was saved"))))?;
+            .map_err(|e| Error::File(format!("cannot read the draft back: {e}; nothing was saved")))?;
         let body = strip_problems(&text);
         if body == strip_problems(&template) {
             return Ok("The template was left unchanged: nothing was saved.\n".to_string());
         }
         if text == previous {
-            bail!(UserError(format!(
+            return Err(Error::Usage(format!(
                 "the question still has problems and was saved unchanged; nothing was saved ({} lists them)",
                 draft.display()
             )));
@@ -1721,10 +1674,10 @@ pub fn new_question(g: &Global, skill: &str) -> Result<String> {
         if problems.is_empty() {
             let qdir = content::user_questions_dir(&root, &pack.exam.code);
             std::fs::create_dir_all(&qdir)
-                .map_err(|e| anyhow!(UserError(format!("cannot create {}: {e}", qdir.display()))))?;
+                .map_err(|e| Error::File(format!("cannot create {}: {e}", qdir.display())))?;
             let target = qdir.join(format!("{}.yaml", new_ids[0]));
             if target.exists() {
-                bail!(UserError(format!(
+                return Err(Error::File(format!(
                     "{} already exists; nothing was saved",
                     target.display()
                 )));

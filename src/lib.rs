@@ -16,14 +16,20 @@
 //! - [`tui`]: the terminal UI: `tui::app` (state and pure update), `tui::view` (drawing),
 //!   `tui::keys` (events to actions); `tui` itself is the shell that runs effects.
 //! - [`cli`]: the command line (clap). [`commands`]: the non-interactive commands.
+//! - [`error`]: the one error type, [`Error`]: each module's own error (config, store, the
+//!   content's list, flags) gathered, and the one place errors map to exit codes. The library
+//!   returns it; `anyhow` is left only in the interactive shell (`tui`), whose errors
+//!   [`Error::from_shell`] takes back.
 //!
-//! `main.rs` only parses arguments and maps errors to exit codes.
+//! `main.rs` only parses arguments and prints an error's [`Error::report`], exiting with its
+//! [`Error::exit_code`].
 
 pub mod anki;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod content;
+pub mod error;
 pub mod mastery;
 pub mod mock;
 pub mod model;
@@ -34,11 +40,10 @@ pub mod srs;
 pub mod store;
 pub mod tui;
 
-use anyhow::Result;
 use chrono::Utc;
 
 use cli::{Cli, Command};
-use commands::UserError;
+pub use error::{Error, Result};
 
 /// Writes to standard output. A closed pipe (`cloudprep stats | head`) is not an error: the
 /// reader has what it wanted.
@@ -54,7 +59,7 @@ fn emit(text: &str) -> Result<()> {
 /// The config file, validated the same way for every command that reads settings.
 fn load_config(g: &cli::Global) -> Result<config::Config> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    Ok(config::load(g.config.as_deref(), no_color).map_err(UserError)?)
+    Ok(config::load(g.config.as_deref(), no_color)?)
 }
 
 /// Opens what the study commands need: config, content, store, scheduler.
@@ -82,7 +87,7 @@ fn shell_for_tui(g: &cli::Global) -> Result<(tui::Shell, config::Config, Option<
             .and_then(|st| commands::dashboard_facts(&st, &code, now, cfg.exam_date.value).ok());
         let pack = loading
             .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("loading the content failed")));
+            .unwrap_or_else(|_| Err(Error::Internal("loading the content failed".into())));
         (pack, facts)
     });
     let (shell, cfg) = build_shell(g, cfg, pack?)?;
@@ -92,7 +97,7 @@ fn shell_for_tui(g: &cli::Global) -> Result<(tui::Shell, config::Config, Option<
 fn build_shell(g: &cli::Global, cfg: config::Config, pack: model::Pack) -> Result<(tui::Shell, config::Config)> {
     let store = commands::open_store(g)?;
     let params = commands::fsrs_params(&store)?;
-    let sched = srs::Scheduler::new(&params, cfg.desired_retention.value).map_err(UserError)?;
+    let sched = srs::Scheduler::new(&params, cfg.desired_retention.value)?;
     let settings = tui::StudySettings {
         new_per_day: cfg.new_cards_per_day.value,
         retention: cfg.desired_retention.value,
@@ -122,14 +127,10 @@ fn run_tui(g: &cli::Global, start: impl FnOnce(&tui::Shell, &config::Config) -> 
     // Checked after the content and the flags, whose errors say more.
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        return Err(UserError(
-            "cloudprep needs a terminal for this command; try `cloudprep stats` (or `cloudprep history`, which prints a list when piped)"
-                .to_string(),
-        )
-        .into());
+        return Err(Error::NeedsTerminal);
     }
     let seed = Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64;
-    tui::run(shell, start, seed, facts)
+    tui::run(shell, start, seed, facts).map_err(Error::from_shell)
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -171,7 +172,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Some(Command::Config) => {
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let cfg = config::load(g.config.as_deref(), no_color).map_err(UserError)?;
+            let cfg = config::load(g.config.as_deref(), no_color)?;
             emit(&cfg.describe())?;
             Ok(0)
         }
@@ -182,8 +183,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 a.domain.as_deref(),
                 a.task.as_deref(),
                 a.skill.as_deref(),
-            )
-            .map_err(UserError)?;
+            )?;
             let count = a.count.map(|c| c as usize).unwrap_or(cfg.practice_count.value);
             Ok(tui::Start::Practice(filter, count))
         }),
@@ -194,8 +194,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             ))
         }),
         Some(Command::Exam(args)) => {
-            let extra = args.extra_minutes().map_err(UserError)?;
-            let seed = args.seed().map_err(UserError)?;
+            let extra = args.extra_minutes()?;
+            let seed = args.seed()?;
             let opts = tui::app::ExamOptions {
                 seed,
                 untimed: args.untimed.then_some(true),
@@ -204,9 +204,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             };
             run_tui(g, move |sh, _| {
                 if opts.resume && sh.store.exam_in_progress(&sh.pack.exam.code)?.is_none() {
-                    return Err(anyhow::anyhow!(UserError(
-                        "there is no unfinished mock exam to resume".into()
-                    )));
+                    return Err(Error::Usage("there is no unfinished mock exam to resume".into()));
                 }
                 Ok(tui::Start::Exam(opts))
             })
@@ -224,12 +222,10 @@ pub fn run(cli: Cli) -> Result<i32> {
                 cli::ExportFormat::Apkg => {
                     // The bank, not the learner's data: no database is opened.
                     let path = output.ok_or_else(|| {
-                        anyhow::anyhow!(UserError(
-                            "export --format apkg needs -o FILE.apkg (an Anki deck is a binary file)".into()
-                        ))
+                        Error::Usage("export --format apkg needs -o FILE.apkg (an Anki deck is a binary file)".into())
                     })?;
                     let pack = commands::load_pack(g)?;
-                    store::anki::write_apkg(&anki::build(&pack), &path, now).map_err(|e| UserError(e.to_string()))?;
+                    store::anki::write_apkg(&anki::build(&pack), &path, now)?;
                     return Ok(0);
                 }
                 cli::ExportFormat::Json => {
@@ -271,12 +267,12 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Some(Command::DevAnswerLoop { answers, pause_ms }) => {
             let (mut sh, _) = shell(g)?;
-            tui::dev_answer_loop(&mut sh, answers, pause_ms)?;
+            tui::dev_answer_loop(&mut sh, answers, pause_ms).map_err(Error::from_shell)?;
             Ok(0)
         }
         Some(Command::DevGenerateBank { questions, out }) => {
             let pack = commands::load_pack(g)?;
-            emit(&content::write_synthetic_bank(&pack, questions, &out).map_err(UserError)?)?;
+            emit(&content::write_synthetic_bank(&pack, questions, &out)?)?;
             Ok(0)
         }
         Some(Command::DevGenerate {
