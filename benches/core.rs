@@ -141,7 +141,7 @@ fn stats_1m(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("big.db")).expect("store");
     let now = Utc::now();
-    cloudprep::commands::dev_generate(&mut store, &pack, 1_000_000, 365, 20, 7, now).expect("history");
+    cloudprep::dev::generate_history(&mut store, &pack, 1_000_000, 365, 20, 7, now).expect("history");
     let mut group = c.benchmark_group("stats");
     group.sample_size(20);
     group.bench_function("stats --json over 1,000,000 reviews", |b| {
@@ -185,7 +185,7 @@ fn scale(c: &mut Criterion) {
     let db = dir.path().join("scale.db");
     let now = Utc::now();
     let mut store = Store::open(&db).expect("store");
-    cloudprep::commands::dev_generate(&mut store, &pack, reviews, 365, 20, 7, now).expect("history");
+    cloudprep::dev::generate_history(&mut store, &pack, reviews, 365, 20, 7, now).expect("history");
     let shell = cloudprep::tui::Shell {
         store,
         pack: Rc::new(pack),

@@ -16,6 +16,8 @@
 //! - [`tui`]: the terminal UI: `tui::app` (state and pure update), `tui::view` (drawing),
 //!   `tui::keys` (events to actions); `tui` itself is the shell that runs effects.
 //! - [`cli`]: the command line (clap). [`commands`]: the non-interactive commands.
+//! - [`dev`]: the hidden development commands (`dev-generate`, `dev-generate-bank`,
+//!   `dev-answer-loop`), kept out of the commands a learner runs.
 //! - [`error`]: the one error type, [`Error`]: each module's own error (config, store, the
 //!   content's list, flags) gathered, and the one place errors map to exit codes. The library
 //!   returns it; `anyhow` is left only in the interactive shell (`tui`), whose errors
@@ -29,6 +31,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod content;
+pub mod dev;
 pub mod error;
 pub mod mastery;
 pub mod mock;
@@ -47,7 +50,7 @@ pub use error::{Error, Result};
 
 /// Writes to standard output. A closed pipe (`cloudprep stats | head`) is not an error: the
 /// reader has what it wanted.
-fn emit(text: &str) -> Result<()> {
+pub(crate) fn emit(text: &str) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -63,7 +66,7 @@ fn load_config(g: &cli::Global) -> Result<config::Config> {
 }
 
 /// Opens what the study commands need: config, content, store, scheduler.
-fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
+pub(crate) fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
     let cfg = load_config(g)?;
     let pack = commands::load_pack(g)?;
     build_shell(g, cfg, pack)
@@ -265,29 +268,14 @@ pub fn run(cli: Cli) -> Result<i32> {
             emit(&String::from_utf8_lossy(&buf))?;
             Ok(0)
         }
-        Some(Command::DevAnswerLoop { answers, pause_ms }) => {
-            let (mut sh, _) = shell(g)?;
-            tui::dev_answer_loop(&mut sh, answers, pause_ms).map_err(Error::from_shell)?;
-            Ok(0)
-        }
-        Some(Command::DevGenerateBank { questions, out }) => {
-            let pack = commands::load_pack(g)?;
-            emit(&content::write_synthetic_bank(&pack, questions, &out)?)?;
-            Ok(0)
-        }
+        Some(Command::DevAnswerLoop { answers, pause_ms }) => dev::answer_loop_command(g, answers, pause_ms),
+        Some(Command::DevGenerateBank { questions, out }) => dev::generate_bank_command(g, questions, &out),
         Some(Command::DevGenerate {
             reviews,
             days,
             exams,
             seed,
-        }) => {
-            let pack = commands::load_pack(g)?;
-            let mut store = commands::open_store(g)?;
-            emit(&commands::dev_generate(
-                &mut store, &pack, reviews, days, exams, seed, now,
-            )?)?;
-            Ok(0)
-        }
+        }) => dev::generate_command(g, reviews, days, exams, seed, now),
         Some(Command::Man) => {
             let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
             let mut out = Vec::new();
