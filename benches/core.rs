@@ -70,7 +70,7 @@ fn next_due(c: &mut Criterion) {
             reviewed_at: at,
             rating: Rating::Good,
             correct: true,
-            mode: "review".into(),
+            mode: Mode::Review,
             elapsed_ms: 1000,
             chosen: vec![0],
             exam_id: None,

@@ -740,7 +740,7 @@ pub fn mastery_from(exam: &crate::model::Exam, rows: &[crate::store::SkillAnswer
         by_skill.entry(skill.clone()).or_default().push(Answer {
             at: *at,
             correct: *correct,
-            exam: mode == "exam",
+            exam: *mode == crate::model::Mode::Exam,
         });
     }
     mastery::compute(exam, &by_skill, now)
@@ -1063,7 +1063,7 @@ struct ReviewJson {
     reviewed_at: String,
     rating: u8,
     correct: bool,
-    mode: String,
+    mode: &'static str,
     elapsed_ms: i64,
     skill: String,
     chosen: Vec<usize>,
@@ -1133,7 +1133,7 @@ pub fn export_json(store: &Store, code: &str, pack: Option<&Pack>) -> Result<Str
             reviewed_at: rfc3339(r.reviewed_at),
             rating: r.rating as u8,
             correct: r.correct,
-            mode: r.mode,
+            mode: r.mode.as_str(),
             elapsed_ms: r.elapsed_ms,
             skill: r.skill,
             chosen: r.chosen,
@@ -1251,7 +1251,7 @@ pub fn export_csv(store: &Store, code: &str) -> Result<String> {
             rfc3339(r.reviewed_at),
             r.rating as u8,
             r.correct,
-            r.mode,
+            r.mode.as_str(),
             r.elapsed_ms,
             q(&chosen.join(" "))
         );

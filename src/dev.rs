@@ -107,7 +107,7 @@ pub fn generate_history(
             reviewed_at: at,
             rating,
             correct,
-            mode: ["practice", "review", "drill"][rng.random_range(0..3)].to_string(),
+            mode: [Mode::Practice, Mode::Review, Mode::Drill][rng.random_range(0..3)],
             elapsed_ms: rng.random_range(15_000..150_000),
             chosen,
             exam_id: None,
