@@ -71,7 +71,7 @@ fn next_due(c: &mut Criterion) {
             reviewed_at: at,
             rating: Rating::Good,
             correct: true,
-            mode: "review".into(),
+            mode: Mode::Review,
             elapsed_ms: 1000,
             chosen: vec![0],
             exam_id: None,
@@ -144,7 +144,7 @@ fn stats_1m(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("big.db")).expect("store");
     let now = Utc::now();
-    cloudprep::commands::dev_generate(&mut store, &pack, 1_000_000, 365, 20, 7, now).expect("history");
+    cloudprep::dev::generate_history(&mut store, &pack, 1_000_000, 365, 20, 7, now).expect("history");
     let mut group = c.benchmark_group("stats");
     group.sample_size(20);
     group.bench_function("stats --json over 1,000,000 reviews", |b| {
@@ -188,7 +188,7 @@ fn scale(c: &mut Criterion) {
     let db = dir.path().join("scale.db");
     let now = Utc::now();
     let mut store = Store::open(&db).expect("store");
-    cloudprep::commands::dev_generate(&mut store, &pack, reviews, 365, 20, 7, now).expect("history");
+    cloudprep::dev::generate_history(&mut store, &pack, reviews, 365, 20, 7, now).expect("history");
     let shell = Service::new(store, Rc::new(pack), Scheduler::default_params(), settings(), 1);
     let mut group = c.benchmark_group("scale 10k x 1M");
     group.sample_size(10);

@@ -181,27 +181,31 @@ pub enum ExportFormat {
 
 impl ExamArgs {
     /// `--extra-minutes`, checked: 0 to 120.
-    pub fn extra_minutes(&self) -> Result<u32, String> {
+    pub fn extra_minutes(&self) -> Result<u32, ArgError> {
         match &self.extra_minutes {
             None => Ok(0),
             Some(s) => match s.trim().parse::<u32>() {
                 Ok(n) if n <= 120 => Ok(n),
-                _ => Err(format!(
-                    "--extra-minutes {s:?}: give a whole number of minutes from 0 to 120"
-                )),
+                _ => Err(ArgError::ExtraMinutes(s.clone())),
             },
         }
     }
 
     /// `--seed`, checked: a whole number.
-    pub fn seed(&self) -> Result<Option<u64>, String> {
+    pub fn seed(&self) -> Result<Option<u64>, ArgError> {
         match &self.seed {
             None => Ok(None),
-            Some(s) => s
-                .trim()
-                .parse::<u64>()
-                .map(Some)
-                .map_err(|_| format!("--seed {s:?}: give a whole number from 0 to {}", u64::MAX)),
+            Some(s) => s.trim().parse::<u64>().map(Some).map_err(|_| ArgError::Seed(s.clone())),
         }
     }
+}
+
+/// A flag value the command checks itself (so that it exits 1 with one line): the value as
+/// given and what to give instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArgError {
+    #[error("--extra-minutes {0:?}: give a whole number of minutes from 0 to 120")]
+    ExtraMinutes(String),
+    #[error("--seed {0:?}: give a whole number from 0 to {max}", max = u64::MAX)]
+    Seed(String),
 }

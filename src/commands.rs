@@ -5,31 +5,20 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::cli::Global;
 use crate::content::{self, ContentError, ContentSource, Coverage};
+use crate::error::{Error, Result};
 use crate::mastery::{self, Answer, MasteryMap};
 use crate::model::{Pack, clip};
 use crate::store::Store;
 
-/// A user error: printed as its lines on stderr, exit 1.
-#[derive(Debug)]
-pub struct UserError(pub String);
-
-impl std::fmt::Display for UserError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for UserError {}
-
 /// The default database path: `<data dir>/cloudprep/cloudprep.db`.
 pub fn default_db_path() -> Result<PathBuf> {
     let base = directories::BaseDirs::new()
-        .ok_or_else(|| anyhow!("cannot find your home folder to place the database; pass --db PATH"))?;
+        .ok_or_else(|| Error::File("cannot find your home folder to place the database; pass --db PATH".into()))?;
     Ok(base.data_dir().join("cloudprep").join("cloudprep.db"))
 }
 
@@ -72,42 +61,23 @@ pub fn load_pack(g: &Global) -> Result<Pack> {
     let src = source(g);
     let loaded = load_all(g);
     if !loaded.errors.is_empty() {
-        bail!(UserError(error_lines(&loaded.errors)));
+        return Err(Error::Content(loaded.errors));
     }
-    loaded.pack.ok_or_else(|| {
-        anyhow!(UserError(format!(
-            "{}: the exam pack could not be loaded",
-            src.describe()
-        )))
-    })
-}
-
-fn error_lines(errors: &[ContentError]) -> String {
-    let mut s = String::new();
-    for e in errors {
-        let _ = writeln!(s, "{e}");
-    }
-    let _ = write!(
-        s,
-        "{} content error{}: fix them, then run `cloudprep validate`",
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
-    );
-    s
+    loaded.pack.ok_or_else(|| Error::NoPack(src.describe()))
 }
 
 pub fn open_store(g: &Global) -> Result<Store> {
     let path = db_path(g)?;
-    Store::open(&path).map_err(|e| anyhow!(UserError(e.to_string())))
+    Ok(Store::open(&path)?)
 }
 
 /// The learner's FSRS parameters (set by `optimize`), or empty for the defaults.
 pub fn fsrs_params(store: &Store) -> Result<Vec<f32>> {
     match store.setting("fsrs_params")? {
         Some(json) => serde_json::from_str(&json).map_err(|e| {
-            anyhow!(UserError(format!(
+            Error::Usage(format!(
                 "the stored FSRS parameters are unreadable ({e}); run `cloudprep optimize` again"
-            )))
+            ))
         }),
         None => Ok(Vec::new()),
     }
@@ -454,11 +424,10 @@ pub fn plan_command(
     if (date.is_some() || clear)
         && let (Some(d), crate::config::Source::File(path)) = (cfg.exam_date.value, &cfg.exam_date.source)
     {
-        return Err(UserError(format!(
+        return Err(Error::Usage(format!(
             "exam_date = \"{d}\" is set in {}: change or remove it there",
             path.display()
-        ))
-        .into());
+        )));
     }
     if clear {
         store.delete_setting(&date_key)?;
@@ -466,13 +435,12 @@ pub fn plan_command(
     }
     if let Some(text) = date {
         let Some(d) = crate::plan::parse_date(text) else {
-            return Err(UserError(format!(
+            return Err(Error::Usage(format!(
                 "--date {text:?} is not a date: use year-month-day, such as 2027-01-20"
-            ))
-            .into());
+            )));
         };
         if d < today {
-            return Err(UserError(format!("--date {d} is in the past (today is {today})")).into());
+            return Err(Error::Usage(format!("--date {d} is in the past (today is {today})")));
         }
         store.set_setting(&date_key, &d.to_string())?;
         store.set_setting(&set_key, &today.to_string())?;
@@ -752,7 +720,7 @@ pub fn mastery_from(exam: &crate::model::Exam, rows: &[crate::store::SkillAnswer
         by_skill.entry(skill.clone()).or_default().push(Answer {
             at: *at,
             correct: *correct,
-            exam: mode == "exam",
+            exam: *mode == crate::model::Mode::Exam,
         });
     }
     mastery::compute(exam, &by_skill, now)
@@ -1075,7 +1043,7 @@ struct ReviewJson {
     reviewed_at: String,
     rating: u8,
     correct: bool,
-    mode: String,
+    mode: &'static str,
     elapsed_ms: i64,
     skill: String,
     chosen: Vec<usize>,
@@ -1145,7 +1113,7 @@ pub fn export_json(store: &Store, code: &str, pack: Option<&Pack>) -> Result<Str
             reviewed_at: rfc3339(r.reviewed_at),
             rating: r.rating as u8,
             correct: r.correct,
-            mode: r.mode,
+            mode: r.mode.as_str(),
             elapsed_ms: r.elapsed_ms,
             skill: r.skill,
             chosen: r.chosen,
@@ -1263,7 +1231,7 @@ pub fn export_csv(store: &Store, code: &str) -> Result<String> {
             rfc3339(r.reviewed_at),
             r.rating as u8,
             r.correct,
-            r.mode,
+            r.mode.as_str(),
             r.elapsed_ms,
             q(&chosen.join(" "))
         );
@@ -1285,7 +1253,7 @@ pub fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<()> {
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
-            let fail = |e: &dyn std::fmt::Display| anyhow!(UserError(format!("cannot write {}: {e}", p.display())));
+            let fail = |e: &dyn std::fmt::Display| Error::File(format!("cannot write {}: {e}", p.display()));
             let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
             tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
             tmp.as_file().sync_all().map_err(|e| fail(&e))?;
@@ -1334,7 +1302,7 @@ pub fn fsrs_items(reviews: &[crate::store::ReviewRow]) -> (Vec<fsrs::FSRSItem>, 
 pub fn optimize(store: &Store, code: &str, out: &mut String) -> Result<()> {
     let reviews = store.reviews(code)?;
     if reviews.len() < OPTIMIZE_MIN_REVIEWS {
-        bail!(UserError(format!(
+        return Err(Error::Usage(format!(
             "optimize needs at least {OPTIMIZE_MIN_REVIEWS} reviews; you have {} ({} more needed). Until then the FSRS-6 defaults are used.",
             reviews.len(),
             OPTIMIZE_MIN_REVIEWS - reviews.len()
@@ -1342,24 +1310,20 @@ pub fn optimize(store: &Store, code: &str, out: &mut String) -> Result<()> {
     }
     let (items, card_ids) = fsrs_items(&reviews);
     let old = fsrs_params(store)?;
-    let old_model = fsrs::FSRS::new(&old).map_err(|e| anyhow!("FSRS: {e:?}"))?;
+    let old_model = fsrs::FSRS::new(&old).map_err(|e| Error::Internal(format!("FSRS: {e:?}")))?;
     let new = fsrs::compute_parameters(fsrs::ComputeParametersInput {
         train_set: items.clone(),
         card_ids: Some(card_ids),
         ..Default::default()
     })
-    .map_err(|e| {
-        anyhow!(UserError(format!(
-            "the FSRS optimizer could not fit your reviews: {e:?}"
-        )))
-    })?;
-    let new_model = fsrs::FSRS::new(&new).map_err(|e| anyhow!("FSRS: {e:?}"))?;
+    .map_err(|e| Error::Usage(format!("the FSRS optimizer could not fit your reviews: {e:?}")))?;
+    let new_model = fsrs::FSRS::new(&new).map_err(|e| Error::Internal(format!("FSRS: {e:?}")))?;
     let eval_old = old_model
         .evaluate(items.clone(), |_| true)
-        .map_err(|e| anyhow!("FSRS evaluate: {e:?}"))?;
+        .map_err(|e| Error::Internal(format!("FSRS evaluate: {e:?}")))?;
     let eval_new = new_model
         .evaluate(items, |_| true)
-        .map_err(|e| anyhow!("FSRS evaluate: {e:?}"))?;
+        .map_err(|e| Error::Internal(format!("FSRS evaluate: {e:?}")))?;
     let fmt = |p: &[f32]| p.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(", ");
     let old_shown = if old.is_empty() {
         fsrs::DEFAULT_PARAMETERS.to_vec()
@@ -1432,147 +1396,6 @@ pub fn reports_text(store: &Store, pack: &Pack) -> Result<String> {
     Ok(out)
 }
 
-/// `cloudprep dev-generate`: a simulated learner's history, for demos, tests and benchmarks.
-/// Each domain gets a true accuracy between 0.55 and 0.9; answers are spread over `days` days
-/// ending at `now`, scheduled with FSRS; `exams` mock exams are drawn and answered the same way.
-pub fn dev_generate(
-    store: &mut Store,
-    pack: &Pack,
-    reviews: u64,
-    days: u32,
-    exams: u32,
-    seed: u64,
-    now: DateTime<Utc>,
-) -> Result<String> {
-    use rand::{RngExt, SeedableRng};
-    use std::collections::HashMap;
-    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(seed);
-    let sched = crate::srs::Scheduler::default_params();
-    let code = pack.exam.code.clone();
-    if pack.questions.is_empty() {
-        bail!(UserError("the pack has no questions to generate a history for".into()));
-    }
-    let acc: HashMap<String, f64> = pack
-        .exam
-        .domains
-        .iter()
-        .map(|d| (d.id.clone(), rng.random_range(0.55..0.9)))
-        .collect();
-    let start = now - chrono::Duration::days(i64::from(days.max(1)));
-    let span_ms = (now - start).num_milliseconds().max(1);
-    let mut times: Vec<i64> = (0..reviews).map(|_| rng.random_range(0..span_ms)).collect();
-    times.sort_unstable();
-    let mut cards: HashMap<String, crate::srs::Card> = HashMap::new();
-    let mut batch = Vec::with_capacity(10_000);
-    for t in times {
-        let at = start + chrono::Duration::milliseconds(t);
-        let q = &pack.questions[rng.random_range(0..pack.questions.len())];
-        let p = acc.get(q.domain_id()).copied().unwrap_or(0.7);
-        let correct = rng.random_bool(p);
-        let rating = crate::srs::Rating::auto(correct);
-        let before = cards
-            .get(&q.id)
-            .cloned()
-            .unwrap_or_else(|| crate::srs::Card::new(&q.id, at));
-        cards.insert(q.id.clone(), sched.answer(&before, rating, at));
-        let chosen = if correct {
-            q.correct_set()
-        } else {
-            vec![(q.correct_set()[0] + 1) % q.options.len()]
-        };
-        batch.push(crate::store::ReviewRow {
-            question_id: q.id.clone(),
-            skill: q.skill.clone(),
-            difficulty: q.difficulty,
-            reviewed_at: at,
-            rating,
-            correct,
-            mode: ["practice", "review", "drill"][rng.random_range(0..3)].to_string(),
-            elapsed_ms: rng.random_range(15_000..150_000),
-            chosen,
-            exam_id: None,
-            phase: Some(before.phase),
-        });
-        if batch.len() == 10_000 {
-            store.bulk_insert(&code, &batch, &[])?;
-            batch.clear();
-        }
-    }
-    let all: Vec<crate::srs::Card> = cards.into_values().collect();
-    store.bulk_insert(&code, &batch, &all)?;
-    for k in 0..exams {
-        let started = start + chrono::Duration::milliseconds(span_ms * i64::from(k + 1) / i64::from(exams + 1));
-        let draw = crate::mock::assemble(pack, seed.wrapping_add(u64::from(k)), &Default::default());
-        let rows: Vec<crate::store::ExamItemRow> = draw
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| crate::store::ExamItemRow {
-                position: i,
-                question_id: it.question_id.clone(),
-                domain: it.domain.clone(),
-                skill: it.skill.clone(),
-                scored: it.scored,
-                option_order: it.option_order.clone(),
-                chosen: Vec::new(),
-                flagged: false,
-                correct: None,
-                time_ms: 0,
-            })
-            .collect();
-        let limit = crate::mock::time_limit_ms(&pack.exam.format, 0, false);
-        let id = store.create_exam(&code, k as i64, started, limit, &rows)?;
-        let mut chosen_all = Vec::new();
-        for r in &rows {
-            let Some(q) = pack.question(&r.question_id) else {
-                continue;
-            };
-            let p = acc.get(&r.domain).copied().unwrap_or(0.7);
-            let chosen = if rng.random_bool(p) {
-                q.correct_set()
-            } else {
-                vec![(q.correct_set()[0] + 1) % q.options.len()]
-            };
-            store.save_exam_answer(id, r.position, &chosen, started)?;
-            chosen_all.push(chosen);
-        }
-        let answers: Vec<crate::mock::ItemAnswer> = rows
-            .iter()
-            .zip(chosen_all.iter())
-            .map(|(r, c)| crate::mock::ItemAnswer {
-                question_id: &r.question_id,
-                domain: &r.domain,
-                scored: r.scored,
-                chosen: c,
-            })
-            .collect();
-        let rep = crate::mock::score(pack, &answers);
-        let correct: Vec<(usize, bool)> = rows
-            .iter()
-            .map(|r| r.position)
-            .zip(rep.item_correct.iter().copied())
-            .collect();
-        let used = rng.random_range(70..125) * 60_000;
-        store.finish_exam(
-            &code,
-            id,
-            started + chrono::Duration::milliseconds(used),
-            used,
-            i64::from(rep.raw_correct),
-            i64::from(rep.scored_total),
-            i64::from(rep.scaled_score),
-            rep.passed,
-            false,
-            &correct,
-            &[],
-        )?;
-    }
-    Ok(format!(
-        "Generated {reviews} reviews over {days} days and {exams} mock exams in {}\n",
-        store.path().display()
-    ))
-}
-
 // ----- new-question -----
 
 /// The template `new-question` opens.
@@ -1625,19 +1448,10 @@ fn strip_problems(text: &str) -> String {
 /// unchanged), then saves it in the learner's content folder.
 pub fn new_question(g: &Global, skill: &str) -> Result<String> {
     let pack = load_pack(g)?;
-    if pack.exam.skill(skill).is_none() {
-        bail!(UserError(format!(
-            "--skill {skill:?} is not a skill of {}; valid: {}",
-            pack.exam.code,
-            pack.exam
-                .skills()
-                .map(|(_, _, s)| s.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let root = user_content_root()
-        .ok_or_else(|| anyhow!(UserError("cannot find your data folder to save the question".into())))?;
+    // The same check, and the same message, as `practice --skill`.
+    crate::session::Filter::from_flags(&pack.exam, None, None, Some(skill))?;
+    let root =
+        user_content_root().ok_or_else(|| Error::File("cannot find your data folder to save the question".into()))?;
     let editor = std::env::var("VISUAL")
         .ok()
         .filter(|v| !v.trim().is_empty())
@@ -1655,24 +1469,20 @@ pub fn new_question(g: &Global, skill: &str) -> Result<String> {
             .arg("sh")
             .arg(&draft)
             .status()
-            .map_err(|e| {
-                anyhow!(UserError(format!(
-                    "cannot start the editor {editor:?}: {e}; set $EDITOR"
-                )))
-            })?;
+            .map_err(|e| Error::Usage(format!("cannot start the editor {editor:?}: {e}; set $EDITOR")))?;
         if !status.success() {
-            bail!(UserError(format!(
+            return Err(Error::Usage(format!(
                 "the editor {editor:?} exited with {status}; nothing was saved"
             )));
         }
         let text = std::fs::read_to_string(&draft)
-            .map_err(|e| anyhow!(UserError(format!("cannot read the draft back: {e}; nothing was saved"))))?;
+            .map_err(|e| Error::File(format!("cannot read the draft back: {e}; nothing was saved")))?;
         let body = strip_problems(&text);
         if body == strip_problems(&template) {
             return Ok("The template was left unchanged: nothing was saved.\n".to_string());
         }
         if text == previous {
-            bail!(UserError(format!(
+            return Err(Error::Usage(format!(
                 "the question still has problems and was saved unchanged; nothing was saved ({} lists them)",
                 draft.display()
             )));
@@ -1701,10 +1511,10 @@ pub fn new_question(g: &Global, skill: &str) -> Result<String> {
         if problems.is_empty() {
             let qdir = content::user_questions_dir(&root, &pack.exam.code);
             std::fs::create_dir_all(&qdir)
-                .map_err(|e| anyhow!(UserError(format!("cannot create {}: {e}", qdir.display()))))?;
+                .map_err(|e| Error::File(format!("cannot create {}: {e}", qdir.display())))?;
             let target = qdir.join(format!("{}.yaml", new_ids[0]));
             if target.exists() {
-                bail!(UserError(format!(
+                return Err(Error::File(format!(
                     "{} already exists; nothing was saved",
                     target.display()
                 )));

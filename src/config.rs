@@ -118,13 +118,36 @@ pub fn default_path() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|b| b.config_dir().join("cloudprep").join("config.toml"))
 }
 
+/// A config file problem, one line naming the file (and the line, or the key) and what to do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read (`--config` names a file that is not there, a permission).
+    #[error("cannot read the config file {}: {message}", path.display())]
+    Read { path: PathBuf, message: String },
+    /// Not TOML, or a key the app does not know: the line when the parser gives one.
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Syntax {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+    /// A value out of range or of the wrong form: the key, the value as written, what to use.
+    #[error("{}: {key} = {value} is invalid: {want}", path.display())]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        value: String,
+        want: String,
+    },
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// Loads the config. `explicit` is `--config`: it must exist. The default path may be absent.
 /// `no_color` is whether `NO_COLOR` is set. Errors are one line naming the file and the key.
-pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, String> {
+pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, ConfigError> {
     let path = match explicit {
         Some(p) => p.to_path_buf(),
         None => default_path().unwrap_or_else(|| PathBuf::from("config.toml")),
@@ -132,20 +155,28 @@ pub fn load(explicit: Option<&Path>, no_color: bool) -> Result<Config, String> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => None,
-        Err(e) => return Err(format!("cannot read the config file {}: {e}", path.display())),
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path,
+                message: e.to_string(),
+            });
+        }
     };
     let file: File = match &text {
         None => File::default(),
-        Some(t) => toml::from_str(t).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| format!(":{}", line_of(t, s.start)))
-                .unwrap_or_default();
-            format!("{}{line}: {}", path.display(), e.message().trim().replace('\n', " "))
+        Some(t) => toml::from_str(t).map_err(|e| ConfigError::Syntax {
+            path: path.clone(),
+            line: e.span().map(|s| line_of(t, s.start)),
+            message: e.message().trim().replace('\n', " "),
         })?,
     };
     let src = || Source::File(path.clone());
-    let bad = |key: &str, v: String, want: &str| format!("{}: {key} = {v} is invalid: {want}", path.display());
+    let bad = |key: &str, value: String, want: &str| ConfigError::Invalid {
+        path: path.clone(),
+        key: key.to_string(),
+        value,
+        want: want.to_string(),
+    };
     let mut c = Config {
         path: path.clone(),
         file_found: text.is_some(),
@@ -405,17 +436,27 @@ mod tests {
     #[test]
     fn unknown_key_and_bad_values_name_the_key_and_file() {
         let (_d, p) = write("desired_retention = 0.9\nretention_goal = 3\n");
-        let e = load(Some(&p), false).expect_err("unknown key");
+        let e = load(Some(&p), false).expect_err("unknown key").to_string();
         assert!(e.contains("config.toml:2") && e.contains("retention_goal"), "{e}");
         let (_d, p) = write("desired_retention = 1.5\n");
-        let e = load(Some(&p), false).expect_err("bad value");
-        assert!(
-            e.contains("desired_retention = 1.5") && e.contains("config.toml"),
-            "{e}"
+        let err = load(Some(&p), false).expect_err("bad value");
+        assert!(matches!(&err, ConfigError::Invalid { key, .. } if key == "desired_retention"));
+        let e = err.to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{}: desired_retention = 1.5 is invalid: use a number from 0.70 to 0.99",
+                p.display()
+            )
         );
         let (_d, p) = write("theme = \"pink\"\n");
-        assert!(load(Some(&p), false).expect_err("bad theme").contains("config.toml:1"));
-        assert!(!load(Some(&p), false).expect_err("one line").contains('\n'));
+        assert!(
+            load(Some(&p), false)
+                .expect_err("bad theme")
+                .to_string()
+                .contains("config.toml:1")
+        );
+        assert!(!load(Some(&p), false).expect_err("one line").to_string().contains('\n'));
     }
 
     #[test]
@@ -432,21 +473,28 @@ mod tests {
         let c = load(Some(&p), false).expect("loads");
         assert_eq!(c.keys, vec![("review".to_string(), 'v')]);
         let (_d, p) = write("[keys]\nreview = \"q\"\n");
-        assert!(load(Some(&p), false).expect_err("reserved").contains("keys.review"));
+        assert!(
+            load(Some(&p), false)
+                .expect_err("reserved")
+                .to_string()
+                .contains("keys.review")
+        );
         let (_d, p) = write("[keys]\nstats = \"p\"\n");
         assert!(
             load(Some(&p), false)
                 .expect_err("clash")
+                .to_string()
                 .contains("keys.practice uses it too")
         );
         let (_d, p) = write("[keys]\ndrill = \"ww\"\n");
         assert!(
             load(Some(&p), false)
                 .expect_err("two chars")
+                .to_string()
                 .contains("single character")
         );
         let (_d, p) = write("[keys]\nfly = \"f\"\n");
-        assert!(load(Some(&p), false).expect_err("unknown").contains("fly"));
+        assert!(load(Some(&p), false).expect_err("unknown").to_string().contains("fly"));
     }
 
     #[test]

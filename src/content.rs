@@ -1374,10 +1374,24 @@ pub fn coverage(pack: &Pack) -> Coverage {
     c
 }
 
+/// Why [`write_synthetic_bank`] could not write the bank.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BankError {
+    #[error("the pack has no questions to copy")]
+    NoQuestions,
+    #[error("cannot create {}: {message}", path.display())]
+    CreateDir { path: PathBuf, message: String },
+    #[error("the pack's exam.yaml is not built in")]
+    NotBuiltIn,
+    /// Writing a file, or serialising its questions, failed: the cause's own words.
+    #[error("{0}")]
+    Write(String),
+}
+
 /// Writes a synthetic bank of `n` questions — the pack's own, copied round-robin with new ids
 /// (`<id>-s<k>`) — as a content tree under `out`, 100 questions a file. For benchmarks and
 /// scale tests; the text is the pack's exam.yaml and questions re-serialised.
-pub fn write_synthetic_bank(pack: &Pack, n: usize, out: &Path) -> Result<String, String> {
+pub fn write_synthetic_bank(pack: &Pack, n: usize, out: &Path) -> Result<String, BankError> {
     use serde::Serialize;
     #[derive(Serialize)]
     struct Opt<'a> {
@@ -1409,15 +1423,18 @@ pub fn write_synthetic_bank(pack: &Pack, n: usize, out: &Path) -> Result<String,
         questions: Vec<Q<'a>>,
     }
     if pack.questions.is_empty() {
-        return Err("the pack has no questions to copy".into());
+        return Err(BankError::NoQuestions);
     }
     let dir = out.join(pack.exam.code.to_lowercase());
     let qdir = dir.join("questions");
-    std::fs::create_dir_all(&qdir).map_err(|e| format!("cannot create {}: {e}", qdir.display()))?;
+    std::fs::create_dir_all(&qdir).map_err(|e| BankError::CreateDir {
+        path: qdir.clone(),
+        message: e.to_string(),
+    })?;
     let exam = builtin_exam_yaml(&pack.exam.code)
         .map(<[u8]>::to_vec)
-        .ok_or_else(|| "the pack's exam.yaml is not built in".to_string())?;
-    std::fs::write(dir.join("exam.yaml"), exam).map_err(|e| e.to_string())?;
+        .ok_or(BankError::NotBuiltIn)?;
+    std::fs::write(dir.join("exam.yaml"), exam).map_err(|e| BankError::Write(e.to_string()))?;
     let mut chunk = Vec::new();
     let mut file_no = 0;
     for i in 0..n {
@@ -1455,8 +1472,9 @@ pub fn write_synthetic_bank(pack: &Pack, n: usize, out: &Path) -> Result<String,
             let text = serde_yaml::to_string(&File {
                 questions: std::mem::take(&mut chunk),
             })
-            .map_err(|e| e.to_string())?;
-            std::fs::write(qdir.join(format!("bank-{file_no:04}.yaml")), text).map_err(|e| e.to_string())?;
+            .map_err(|e| BankError::Write(e.to_string()))?;
+            std::fs::write(qdir.join(format!("bank-{file_no:04}.yaml")), text)
+                .map_err(|e| BankError::Write(e.to_string()))?;
             file_no += 1;
         }
     }

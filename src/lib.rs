@@ -13,17 +13,38 @@
 //! - [`readiness`]: predicted scaled score and pass probability with its uncertainty, per-domain
 //!   evidence, repeats and forgetting. Pure.
 //! - [`plan`]: the plan to the exam date (new questions and reviews a day, mock days). Pure.
-//! - [`tui`]: the terminal UI: `tui::app` (state and pure update), `tui::view` (drawing),
-//!   `tui::keys` (events to actions); `tui` itself is the shell that runs effects.
+//! - [`study`]: the study service over the store, the content and the scheduler: dashboard and
+//!   stats views, the queues of review, practice and drill, saving, re-rating and undoing an
+//!   answer, mock exams from assembly to their stored result, mastery, readiness, bookmarks and
+//!   notes. Returns data; the TUI makes screens of it.
+//! - [`tui`]: the terminal UI. `tui` itself is the runtime (the loop, the terminal guard,
+//!   signals) and the [`tui::Shell`], which carries out effects through the service and answers
+//!   each with actions. `tui::app`: the app's state, `Action`, `Effect` and the pure `update`,
+//!   the only writer of that state, dispatching to the screens. `tui::screens::*`: one file per
+//!   screen (home, picker, study, summary, notice, search, exam, exam_intro, resume, report,
+//!   history, stats), each with its state, its key table (`bindings`), `update`, `render` and
+//!   `title`; `tui::bindings`: the table type, from which the keys, the footer and the `?` help
+//!   are all generated; `tui::keys`: raw events to actions (through the tables, text boxes,
+//!   the mouse); `tui::question`: the question and its feedback, shared by every screen that
+//!   shows one; `tui::input`: the text box; `tui::list`: the list cursor; `tui::view`: the
+//!   frame, the theme and the help overlay.
 //! - [`cli`]: the command line (clap). [`commands`]: the non-interactive commands.
+//! - [`dev`]: the hidden development commands (`dev-generate`, `dev-generate-bank`,
+//!   `dev-answer-loop`), kept out of the commands a learner runs.
+//! - [`error`]: the one error type, [`Error`]: each module's own error (config, store, the
+//!   content's list, flags) gathered, and the one place errors map to exit codes. Every module
+//!   returns it, the interactive shell too; nothing uses `anyhow`.
 //!
-//! `main.rs` only parses arguments and maps errors to exit codes.
+//! `main.rs` only parses arguments and prints an error's [`Error::report`], exiting with its
+//! [`Error::exit_code`].
 
 pub mod anki;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod content;
+pub mod dev;
+pub mod error;
 pub mod mastery;
 pub mod mock;
 pub mod model;
@@ -35,15 +56,14 @@ pub mod store;
 pub mod study;
 pub mod tui;
 
-use anyhow::Result;
 use chrono::Utc;
 
 use cli::{Cli, Command};
-use commands::UserError;
+pub use error::{Error, Result};
 
 /// Writes to standard output. A closed pipe (`cloudprep stats | head`) is not an error: the
 /// reader has what it wanted.
-fn emit(text: &str) -> Result<()> {
+pub(crate) fn emit(text: &str) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -55,11 +75,11 @@ fn emit(text: &str) -> Result<()> {
 /// The config file, validated the same way for every command that reads settings.
 fn load_config(g: &cli::Global) -> Result<config::Config> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    Ok(config::load(g.config.as_deref(), no_color).map_err(UserError)?)
+    Ok(config::load(g.config.as_deref(), no_color)?)
 }
 
 /// Opens what the study commands need: config, content, store, scheduler.
-fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
+pub(crate) fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
     let cfg = load_config(g)?;
     let pack = commands::load_pack(g)?;
     build_shell(g, cfg, pack)
@@ -83,7 +103,7 @@ fn shell_for_tui(g: &cli::Global) -> Result<(tui::Shell, config::Config, Option<
             .and_then(|st| commands::dashboard_facts(&st, &code, now, cfg.exam_date.value).ok());
         let pack = loading
             .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("loading the content failed")));
+            .unwrap_or_else(|_| Err(Error::Internal("loading the content failed".into())));
         (pack, facts)
     });
     let (shell, cfg) = build_shell(g, cfg, pack?)?;
@@ -93,7 +113,7 @@ fn shell_for_tui(g: &cli::Global) -> Result<(tui::Shell, config::Config, Option<
 fn build_shell(g: &cli::Global, cfg: config::Config, pack: model::Pack) -> Result<(tui::Shell, config::Config)> {
     let store = commands::open_store(g)?;
     let params = commands::fsrs_params(&store)?;
-    let sched = srs::Scheduler::new(&params, cfg.desired_retention.value).map_err(UserError)?;
+    let sched = srs::Scheduler::new(&params, cfg.desired_retention.value)?;
     let settings = study::StudySettings {
         new_per_day: cfg.new_cards_per_day.value,
         retention: cfg.desired_retention.value,
@@ -117,11 +137,7 @@ fn run_tui(g: &cli::Global, start: impl FnOnce(&tui::Shell, &config::Config) -> 
     // Checked after the content and the flags, whose errors say more.
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        return Err(UserError(
-            "cloudprep needs a terminal for this command; try `cloudprep stats` (or `cloudprep history`, which prints a list when piped)"
-                .to_string(),
-        )
-        .into());
+        return Err(Error::NeedsTerminal);
     }
     let seed = Utc::now().timestamp_nanos_opt().unwrap_or(0) as u64;
     tui::run(shell, start, seed, facts)
@@ -166,7 +182,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Some(Command::Config) => {
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let cfg = config::load(g.config.as_deref(), no_color).map_err(UserError)?;
+            let cfg = config::load(g.config.as_deref(), no_color)?;
             emit(&cfg.describe())?;
             Ok(0)
         }
@@ -177,8 +193,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 a.domain.as_deref(),
                 a.task.as_deref(),
                 a.skill.as_deref(),
-            )
-            .map_err(UserError)?;
+            )?;
             let count = a.count.map(|c| c as usize).unwrap_or(cfg.practice_count.value);
             Ok(tui::Start::Practice(filter, count))
         }),
@@ -189,8 +204,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             ))
         }),
         Some(Command::Exam(args)) => {
-            let extra = args.extra_minutes().map_err(UserError)?;
-            let seed = args.seed().map_err(UserError)?;
+            let extra = args.extra_minutes()?;
+            let seed = args.seed()?;
             let opts = tui::app::ExamOptions {
                 seed,
                 untimed: args.untimed.then_some(true),
@@ -199,9 +214,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             };
             run_tui(g, move |sh, _| {
                 if opts.resume && sh.store.exam_in_progress(&sh.pack.exam.code)?.is_none() {
-                    return Err(anyhow::anyhow!(UserError(
-                        "there is no unfinished mock exam to resume".into()
-                    )));
+                    return Err(Error::Usage("there is no unfinished mock exam to resume".into()));
                 }
                 Ok(tui::Start::Exam(opts))
             })
@@ -219,12 +232,10 @@ pub fn run(cli: Cli) -> Result<i32> {
                 cli::ExportFormat::Apkg => {
                     // The bank, not the learner's data: no database is opened.
                     let path = output.ok_or_else(|| {
-                        anyhow::anyhow!(UserError(
-                            "export --format apkg needs -o FILE.apkg (an Anki deck is a binary file)".into()
-                        ))
+                        Error::Usage("export --format apkg needs -o FILE.apkg (an Anki deck is a binary file)".into())
                     })?;
                     let pack = commands::load_pack(g)?;
-                    store::anki::write_apkg(&anki::build(&pack), &path, now).map_err(|e| UserError(e.to_string()))?;
+                    store::anki::write_apkg(&anki::build(&pack), &path, now)?;
                     return Ok(0);
                 }
                 cli::ExportFormat::Json => {
@@ -264,29 +275,14 @@ pub fn run(cli: Cli) -> Result<i32> {
             emit(&String::from_utf8_lossy(&buf))?;
             Ok(0)
         }
-        Some(Command::DevAnswerLoop { answers, pause_ms }) => {
-            let (mut sh, _) = shell(g)?;
-            tui::dev_answer_loop(&mut sh, answers, pause_ms)?;
-            Ok(0)
-        }
-        Some(Command::DevGenerateBank { questions, out }) => {
-            let pack = commands::load_pack(g)?;
-            emit(&content::write_synthetic_bank(&pack, questions, &out).map_err(UserError)?)?;
-            Ok(0)
-        }
+        Some(Command::DevAnswerLoop { answers, pause_ms }) => dev::answer_loop_command(g, answers, pause_ms),
+        Some(Command::DevGenerateBank { questions, out }) => dev::generate_bank_command(g, questions, &out),
         Some(Command::DevGenerate {
             reviews,
             days,
             exams,
             seed,
-        }) => {
-            let pack = commands::load_pack(g)?;
-            let mut store = commands::open_store(g)?;
-            emit(&commands::dev_generate(
-                &mut store, &pack, reviews, days, exams, seed, now,
-            )?)?;
-            Ok(0)
-        }
+        }) => dev::generate_command(g, reviews, days, exams, seed, now),
         Some(Command::Man) => {
             let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
             let mut out = Vec::new();

@@ -7,12 +7,9 @@ fn main() {
     let code = match cloudprep::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            // User errors are their own message; anything else gets its causes on one line.
-            match e.downcast_ref::<cloudprep::commands::UserError>() {
-                Some(u) => eprintln!("cloudprep: {u}"),
-                None => eprintln!("cloudprep: {e:#}"),
-            }
-            1
+            // One line (a user error) or the error with its causes: see `Error::report`.
+            eprintln!("cloudprep: {}", e.report());
+            e.exit_code()
         }
     };
     std::process::exit(code);

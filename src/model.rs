@@ -386,6 +386,17 @@ impl Mode {
         }
     }
 
+    /// The mode named by [`Mode::as_str`]'s text; None for any other text.
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "practice" => Some(Mode::Practice),
+            "review" => Some(Mode::Review),
+            "drill" => Some(Mode::Drill),
+            "exam" => Some(Mode::Exam),
+            _ => None,
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Mode::Practice => "Practice",

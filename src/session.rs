@@ -55,46 +55,54 @@ impl Filter {
         domain: Option<&str>,
         task: Option<&str>,
         skill: Option<&str>,
-    ) -> Result<Filter, String> {
+    ) -> Result<Filter, FilterError> {
+        let unknown = |part: &'static str, id: &str, valid: Vec<&str>| FilterError {
+            part,
+            id: id.to_string(),
+            exam: exam.code.clone(),
+            valid: valid.join(", "),
+        };
         if let Some(s) = skill {
             return match exam.skill(s) {
                 Some(_) => Ok(Filter::Skill(s.to_string())),
-                None => Err(format!(
-                    "--skill {s:?} is not a skill of {}; valid: {}",
-                    exam.code,
-                    exam.skills()
-                        .map(|(_, _, s)| s.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                None => Err(unknown(
+                    "skill",
+                    s,
+                    exam.skills().map(|(_, _, s)| s.id.as_str()).collect(),
                 )),
             };
         }
         if let Some(t) = task {
             return match exam.task(t) {
                 Some(_) => Ok(Filter::Task(t.to_string())),
-                None => Err(format!(
-                    "--task {t:?} is not a task of {}; valid: {}",
-                    exam.code,
-                    exam.tasks().map(|(_, t)| t.id.as_str()).collect::<Vec<_>>().join(", ")
-                )),
+                None => Err(unknown("task", t, exam.tasks().map(|(_, t)| t.id.as_str()).collect())),
             };
         }
         if let Some(d) = domain {
             return match exam.domain(d) {
                 Some(_) => Ok(Filter::Domain(d.to_string())),
-                None => Err(format!(
-                    "--domain {d:?} is not a domain of {}; valid: {}",
-                    exam.code,
-                    exam.domains
-                        .iter()
-                        .map(|d| d.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                None => Err(unknown(
+                    "domain",
+                    d,
+                    exam.domains.iter().map(|d| d.id.as_str()).collect(),
                 )),
             };
         }
         Ok(Filter::All)
     }
+}
+
+/// A `--domain`, `--task` or `--skill` that names no part of the blueprint: the flag, the value
+/// and the valid ids.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--{part} {id:?} is not a {part} of {exam}; valid: {valid}")]
+pub struct FilterError {
+    /// `domain`, `task` or `skill`: the flag and the kind of id.
+    pub part: &'static str,
+    pub id: String,
+    pub exam: String,
+    /// The valid ids, comma-separated.
+    pub valid: String,
 }
 
 /// A random display order for `n` options: `order[display] = original index`.
@@ -488,9 +496,14 @@ mod tests {
             Filter::from_flags(&p.exam, Some("2"), None, None),
             Ok(Filter::Domain("2".into()))
         );
-        let e = Filter::from_flags(&p.exam, Some("9"), None, None).expect_err("bad domain");
-        assert!(e.contains("valid: 1, 2, 3, 4, 5"), "{e}");
-        let e = Filter::from_flags(&p.exam, None, Some("1.9"), None).expect_err("bad task");
+        let e = Filter::from_flags(&p.exam, Some("9"), None, None)
+            .expect_err("bad domain")
+            .to_string();
+        assert!(e.starts_with("--domain \"9\" is not a domain of "), "{e}");
+        assert!(e.ends_with("; valid: 1, 2, 3, 4, 5"), "{e}");
+        let e = Filter::from_flags(&p.exam, None, Some("1.9"), None)
+            .expect_err("bad task")
+            .to_string();
         assert!(e.contains("1.1, 1.2, 1.3"), "{e}");
     }
 

@@ -123,6 +123,16 @@ impl Card {
     }
 }
 
+/// Why a [`Scheduler`] cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SchedulerError {
+    /// The `fsrs` crate refused the parameters (its own words).
+    #[error("invalid FSRS parameters: {0}")]
+    Params(String),
+    #[error("desired retention {0} must be between 0.70 and 0.99")]
+    Retention(f32),
+}
+
 /// The FSRS model with the learner's parameters and desired retention.
 pub struct Scheduler {
     fsrs: FSRS,
@@ -132,15 +142,15 @@ pub struct Scheduler {
 
 impl Scheduler {
     /// `params` empty means the FSRS-6 defaults.
-    pub fn new(params: &[f32], retention: f32) -> Result<Scheduler, String> {
-        let fsrs = FSRS::new(params).map_err(|e| format!("invalid FSRS parameters: {e:?}"))?;
+    pub fn new(params: &[f32], retention: f32) -> Result<Scheduler, SchedulerError> {
+        let fsrs = FSRS::new(params).map_err(|e| SchedulerError::Params(format!("{e:?}")))?;
         let params = if params.is_empty() {
             fsrs::DEFAULT_PARAMETERS.to_vec()
         } else {
             params.to_vec()
         };
         if !(0.70..=0.99).contains(&retention) {
-            return Err(format!("desired retention {retention} must be between 0.70 and 0.99"));
+            return Err(SchedulerError::Retention(retention));
         }
         Ok(Scheduler {
             fsrs,

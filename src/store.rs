@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 
 pub use crate::model::Mode;
@@ -75,6 +76,26 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// A mode is stored as its text (`reviews.mode`: practice, review, drill or exam).
+impl ToSql for Mode {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+/// Any other text is an error that names it (it reaches the user as [`StoreError::Sql`]).
+impl FromSql for Mode {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Mode::parse(text).ok_or_else(|| FromSqlError::Other(Box::new(UnknownMode(text.to_string()))))
+    }
+}
+
+/// A `reviews.mode` text that names no [`Mode`].
+#[derive(Debug, thiserror::Error)]
+#[error("unknown answer mode {0:?} (expected practice, review, drill or exam)")]
+struct UnknownMode(String);
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -89,7 +110,7 @@ pub struct ReviewRow {
     pub reviewed_at: DateTime<Utc>,
     pub rating: Rating,
     pub correct: bool,
-    pub mode: String,
+    pub mode: Mode,
     pub elapsed_ms: i64,
     pub chosen: Vec<usize>,
     pub exam_id: Option<i64>,
@@ -175,7 +196,7 @@ fn median(v: &mut [i64]) -> Option<i64> {
 }
 
 /// (skill, reviewed_at, correct, mode) of one answer.
-pub type SkillAnswer = (String, DateTime<Utc>, bool, String);
+pub type SkillAnswer = (String, DateTime<Utc>, bool, Mode);
 
 /// A question report: the note, and what the learner saw when reporting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -671,7 +692,7 @@ impl Store {
                     skill: r.get(1)?,
                     at: from_ms(r.get(2)?),
                     correct: r.get::<_, i64>(3)? != 0,
-                    exam: r.get::<_, String>(4)? == "exam",
+                    exam: r.get::<_, Mode>(4)? == Mode::Exam,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -1389,7 +1410,7 @@ mod tests {
             reviewed_at: from_ms(1_700_000_000_000 + i * 1_800_000),
             rating: Rating::Good,
             correct: i % 4 != 0,
-            mode: "review".into(),
+            mode: Mode::Review,
             elapsed_ms: 1000,
             chosen: vec![0],
             exam_id: None,
@@ -1447,6 +1468,55 @@ mod tests {
     }
 
     #[test]
+    fn modes_are_stored_as_their_text_and_an_unknown_one_is_an_error_naming_it() {
+        let mut s = Store::open_in_memory().expect("open");
+        let now = Utc::now();
+        for (i, mode) in [Mode::Practice, Mode::Review, Mode::Drill, Mode::Exam]
+            .into_iter()
+            .enumerate()
+        {
+            let mut r = row(&format!("q{i}"), "1.1.1", now, mode, None);
+            r.reviewed_at = now + chrono::Duration::seconds(i as i64);
+            s.record_answer("X", &r, &Card::new(&r.question_id, now)).expect("save");
+            let text: String = s
+                .conn
+                .query_row(
+                    "SELECT mode FROM reviews WHERE question_id = ?1",
+                    [&r.question_id],
+                    |r| r.get(0),
+                )
+                .expect("text");
+            assert_eq!(text, mode.as_str());
+        }
+        let modes: Vec<Mode> = s.reviews("X").expect("reviews").iter().map(|r| r.mode).collect();
+        assert_eq!(modes, [Mode::Practice, Mode::Review, Mode::Drill, Mode::Exam]);
+        assert_eq!(
+            s.recent_reviews("X", 10)
+                .expect("recent")
+                .iter()
+                .filter(|a| a.exam)
+                .count(),
+            1
+        );
+        // The schema's CHECK keeps other texts out; a damaged file may still hold one.
+        s.conn
+            .execute_batch(
+                "PRAGMA ignore_check_constraints = ON;
+                 UPDATE reviews SET mode = 'cram' WHERE question_id = 'q1';
+                 PRAGMA ignore_check_constraints = OFF;",
+            )
+            .expect("damage");
+        for e in [
+            s.reviews("X").expect_err("reviews"),
+            s.recent_reviews("X", 10).expect_err("recent"),
+            s.recent_by_skill("X", 10).expect_err("by skill"),
+        ] {
+            assert!(matches!(e, StoreError::Sql { .. }), "{e:?}");
+            assert!(e.to_string().contains("unknown answer mode \"cram\""), "{e}");
+        }
+    }
+
+    #[test]
     fn answer_and_card_saved_together() {
         let mut s = Store::open_in_memory().expect("open");
         let now = Utc::now();
@@ -1458,7 +1528,7 @@ mod tests {
             reviewed_at: now,
             rating: Rating::Good,
             correct: true,
-            mode: "practice".into(),
+            mode: Mode::Practice,
             elapsed_ms: 1200,
             chosen: vec![2],
             exam_id: None,
@@ -1473,7 +1543,7 @@ mod tests {
         );
     }
 
-    fn row(qid: &str, skill: &str, at: DateTime<Utc>, mode: &str, phase: Option<CardPhase>) -> ReviewRow {
+    fn row(qid: &str, skill: &str, at: DateTime<Utc>, mode: Mode, phase: Option<CardPhase>) -> ReviewRow {
         ReviewRow {
             question_id: qid.into(),
             skill: skill.into(),
@@ -1481,7 +1551,7 @@ mod tests {
             reviewed_at: at,
             rating: Rating::Good,
             correct: true,
-            mode: mode.into(),
+            mode,
             elapsed_ms: 30_000,
             chosen: vec![0],
             exam_id: None,
@@ -1598,11 +1668,11 @@ mod tests {
         let new = Card::new("q1", t(0));
         let after = sched.answer(&new, Rating::Good, t(0));
         let first = s
-            .record_answer("X", &row("q1", "1.1.1", t(0), "practice", Some(new.phase)), &after)
+            .record_answer("X", &row("q1", "1.1.1", t(0), Mode::Practice, Some(new.phase)), &after)
             .expect("save");
         let again = sched.answer(&after, Rating::Good, t(20));
         let second = s
-            .record_answer("X", &row("q1", "1.1.1", t(20), "review", Some(after.phase)), &again)
+            .record_answer("X", &row("q1", "1.1.1", t(20), Mode::Review, Some(after.phase)), &again)
             .expect("save");
         let phases: Vec<Option<CardPhase>> = s.reviews("X").expect("rows").iter().map(|r| r.phase).collect();
         assert_eq!(phases, vec![Some(CardPhase::New), Some(after.phase)]);
@@ -1625,30 +1695,30 @@ mod tests {
         // Domain 1: 600 answers over three skills, times 1..=600 s, the oldest first; the
         // latest 500 are 101..=600 s (median of an even count: 350.5 s, rounded down).
         for i in 1..=600i64 {
-            let mut r = row("a", &format!("1.{}.1", i % 3 + 1), t(i), "practice", None);
+            let mut r = row("a", &format!("1.{}.1", i % 3 + 1), t(i), Mode::Practice, None);
             r.elapsed_ms = i * 1000;
             rows.push(r);
         }
         // Untimed answers (old exam answers) are left out, however recent.
         for i in 0..50 {
-            let mut r = row("a", "1.1.1", t(10_000 + i), "exam", None);
+            let mut r = row("a", "1.1.1", t(10_000 + i), Mode::Exam, None);
             r.elapsed_ms = 0;
             rows.push(r);
         }
         // Domain 2: three answers, exam ones included: 30, 90, 60 s.
-        for (i, (ms, mode)) in [(30_000, "exam"), (90_000, "review"), (60_000, "drill")]
+        for (i, (ms, mode)) in [(30_000, Mode::Exam), (90_000, Mode::Review), (60_000, Mode::Drill)]
             .iter()
             .enumerate()
         {
-            let mut r = row("b", "2.4.1", t(i as i64), mode, None);
+            let mut r = row("b", "2.4.1", t(i as i64), *mode, None);
             r.elapsed_ms = *ms;
             rows.push(r);
         }
         // Domain 10 is not domain 1; a skill id without a dot is its own domain.
-        let mut r = row("c", "10.1.1", t(1), "practice", None);
+        let mut r = row("c", "10.1.1", t(1), Mode::Practice, None);
         r.elapsed_ms = 7_000;
         rows.push(r);
-        let mut r = row("d", "odd", t(1), "practice", None);
+        let mut r = row("d", "odd", t(1), Mode::Practice, None);
         r.elapsed_ms = 5_000;
         rows.push(r);
         // Another exam's answers do not count.
@@ -1677,7 +1747,7 @@ mod tests {
         let (_dir, mut s) = file_store();
         let mut rows = Vec::new();
         let due = |at: DateTime<Utc>, correct: bool| {
-            let mut r = row("q", "1.1.1", at, "review", Some(CardPhase::Review));
+            let mut r = row("q", "1.1.1", at, Mode::Review, Some(CardPhase::Review));
             r.correct = correct;
             r
         };
@@ -1691,13 +1761,13 @@ mod tests {
         // Before the window: not counted.
         rows.push(due(t(10), true));
         // Not due reviews: new cards, learning steps, lapses relearning, other modes, no phase.
-        rows.push(row("q", "1.1.1", t(100), "review", Some(CardPhase::New)));
-        rows.push(row("q", "1.1.1", t(100), "review", Some(CardPhase::Learning)));
-        rows.push(row("q", "1.1.1", t(100), "review", Some(CardPhase::Relearning)));
-        rows.push(row("q", "1.1.1", t(100), "practice", Some(CardPhase::Review)));
-        rows.push(row("q", "1.1.1", t(100), "drill", Some(CardPhase::Review)));
-        rows.push(row("q", "1.1.1", t(100), "exam", Some(CardPhase::Review)));
-        rows.push(row("q", "1.1.1", t(100), "review", None));
+        rows.push(row("q", "1.1.1", t(100), Mode::Review, Some(CardPhase::New)));
+        rows.push(row("q", "1.1.1", t(100), Mode::Review, Some(CardPhase::Learning)));
+        rows.push(row("q", "1.1.1", t(100), Mode::Review, Some(CardPhase::Relearning)));
+        rows.push(row("q", "1.1.1", t(100), Mode::Practice, Some(CardPhase::Review)));
+        rows.push(row("q", "1.1.1", t(100), Mode::Drill, Some(CardPhase::Review)));
+        rows.push(row("q", "1.1.1", t(100), Mode::Exam, Some(CardPhase::Review)));
+        rows.push(row("q", "1.1.1", t(100), Mode::Review, None));
         s.bulk_insert("X", &rows, &[]).expect("insert");
         s.bulk_insert("Y", &rows[..2], &[]).expect("other exam");
         assert_eq!(s.true_retention("X", t(50)).expect("retention"), (4, 3));

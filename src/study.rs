@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use anyhow::Result;
+use crate::error::Result;
 use chrono::{DateTime, Local, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -495,7 +495,7 @@ impl Service {
                     reviewed_at: now,
                     rating,
                     correct,
-                    mode: Mode::Exam.as_str().to_string(),
+                    mode: Mode::Exam,
                     elapsed_ms: i.time_ms,
                     chosen: i.chosen.clone(),
                     exam_id: Some(exam_id),
@@ -609,7 +609,7 @@ impl Service {
             reviewed_at: rec.at,
             rating: rec.rating,
             correct: rec.correct,
-            mode: rec.mode.as_str().to_string(),
+            mode: rec.mode,
             elapsed_ms: rec.elapsed_ms,
             chosen: rec.chosen.clone(),
             exam_id: None,

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration as StdDuration;
 
-use anyhow::Result;
+use crate::error::Result;
 use chrono::{DateTime, Utc};
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
@@ -296,96 +296,6 @@ fn notice(line: &str) -> Action {
         lines: vec![line.to_string()],
         offer_practice: false,
     }
-}
-
-/// Answers questions through the same effects the TUI uses — review answers (log + card, one
-/// transaction) and mock-exam answers (one small transaction each) — and prints an `ack` line
-/// after each one is committed. Crash tests kill it at random moments and check that every
-/// acknowledged answer is in the database.
-pub fn dev_answer_loop(shell: &mut Shell, answers: u64, pause_ms: u64) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let now = Utc::now();
-    let mut app = App::new(shell.pack.clone(), now.timestamp_subsec_nanos() as u64, false);
-    shell.run(
-        &mut app,
-        Effect::OpenExam(ExamOptions {
-            resume: false,
-            seed: Some(1),
-            ..Default::default()
-        }),
-        now,
-    )?;
-    if let Screen::ResumePrompt(p) = &app.screen {
-        shell.store.discard_exam(p.exam_id)?;
-        shell.run(
-            &mut app,
-            Effect::OpenExam(ExamOptions {
-                seed: Some(1),
-                ..Default::default()
-            }),
-            now,
-        )?;
-    }
-    shell.run(
-        &mut app,
-        Effect::CreateExam {
-            seed: 1,
-            untimed: false,
-            extra_minutes: 0,
-        },
-        now,
-    )?;
-    let exam_id = match &app.screen {
-        Screen::Exam(ex) => ex.exam_id,
-        _ => anyhow::bail!("no exam could be started"),
-    };
-    let n_items = match &app.screen {
-        Screen::Exam(ex) => ex.items.len().max(1),
-        _ => 1,
-    };
-    let questions: Vec<(String, String, u8)> = shell
-        .pack
-        .questions
-        .iter()
-        .map(|q| (q.id.clone(), q.skill.clone(), q.difficulty))
-        .collect();
-    for i in 0..answers {
-        let now = Utc::now();
-        if i % 2 == 0 {
-            let (id, skill, difficulty) = &questions[(i as usize / 2) % questions.len()];
-            let rec = app::AnswerRecord {
-                question_id: id.clone(),
-                skill: skill.clone(),
-                difficulty: *difficulty,
-                mode: Mode::Review,
-                chosen: vec![0],
-                correct: i % 3 == 0,
-                rating: crate::srs::Rating::auto(i % 3 == 0),
-                at: now,
-                elapsed_ms: 1000,
-            };
-            shell.run(&mut app, Effect::SaveAnswer(rec), now)?;
-            writeln!(out, "ack review {}", i / 2 + 1)?;
-        } else {
-            let position = (i as usize / 2) % n_items;
-            shell.run(
-                &mut app,
-                Effect::SaveExamAnswer {
-                    exam_id,
-                    position,
-                    chosen: vec![(i as usize / 2) % 4],
-                },
-                now,
-            )?;
-            writeln!(out, "ack exam {exam_id} {position} {}", (i as usize / 2) % 4)?;
-        }
-        out.flush()?;
-        if pause_ms > 0 {
-            std::thread::sleep(StdDuration::from_millis(pause_ms));
-        }
-    }
-    Ok(())
 }
 
 /// Restores the terminal when dropped: on return, on `?`, and on unwinding.

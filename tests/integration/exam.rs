@@ -526,7 +526,7 @@ fn a_review_carries_on_with_cards_that_came_due_meanwhile() {
         reviewed_at: t0() - Duration::days(1),
         rating: Rating::Good,
         correct: true,
-        mode: "review".into(),
+        mode: cloudprep::model::Mode::Review,
         elapsed_ms: 1000,
         chosen: vec![0],
         exam_id: None,
@@ -1064,7 +1064,7 @@ fn answers_carry_their_item_time_and_the_card_phase_before_them() {
     sh.finish_exam(exam_id, 300_000, false, t0() + Duration::minutes(5))
         .expect("finish");
     let store = Store::open(&db).expect("reopen");
-    let logged: Vec<(String, String, i64, Option<CardPhase>)> = store
+    let logged: Vec<(String, cloudprep::model::Mode, i64, Option<CardPhase>)> = store
         .reviews("TST-C01")
         .expect("reviews")
         .into_iter()
@@ -1073,8 +1073,8 @@ fn answers_carry_their_item_time_and_the_card_phase_before_them() {
     assert_eq!(
         logged,
         vec![
-            (q0, "exam".to_string(), 65_000, Some(CardPhase::New)),
-            (q1, "exam".to_string(), 90_000, Some(CardPhase::New)),
+            (q0, cloudprep::model::Mode::Exam, 65_000, Some(CardPhase::New)),
+            (q1, cloudprep::model::Mode::Exam, 90_000, Some(CardPhase::New)),
         ]
     );
     assert_eq!(
@@ -1095,7 +1095,7 @@ fn answers_carry_their_item_time_and_the_card_phase_before_them() {
         reviewed_at: at,
         rating: Rating::Easy,
         correct: true,
-        mode: "practice".into(),
+        mode: cloudprep::model::Mode::Practice,
         elapsed_ms: 20_000,
         chosen: vec![0],
         exam_id: None,

@@ -732,10 +732,10 @@ fn check_v1_rows(store: &Store, db: &Path, tag: &str) {
     assert_eq!(store.count_reviews(EXAM).expect("count"), 5);
     let reviews = store.reviews(EXAM).expect("reviews");
     assert_eq!(reviews[0].elapsed_ms, 41_000);
-    assert_eq!(reviews[2].mode, "exam");
+    assert_eq!(reviews[2].mode, cloudprep::model::Mode::Exam);
     assert_eq!(reviews[2].exam_id, Some(1));
     assert_eq!(reviews[4].chosen, vec![0, 2]);
-    assert_eq!(reviews[4].mode, "drill");
+    assert_eq!(reviews[4].mode, cloudprep::model::Mode::Drill);
     assert_eq!(reviews[4].difficulty, 1);
 
     let done = store.finished_exams(EXAM).expect("exams");

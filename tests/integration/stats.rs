@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use cloudprep::commands;
 use cloudprep::content::{self, ContentSource};
+use cloudprep::model::Mode;
 use cloudprep::srs::{Card, Rating};
 use cloudprep::store::{ReviewRow, Store};
 use cloudprep::study::{DomainRow, StatsView, TaskRow};
@@ -73,7 +74,7 @@ fn answer(store: &mut Store, qid: &str, skill: &str, correct: bool, at: chrono::
         reviewed_at: at,
         rating: Rating::auto(correct),
         correct,
-        mode: "practice".into(),
+        mode: Mode::Practice,
         elapsed_ms: 30_000,
         chosen: vec![0],
         exam_id: None,
@@ -483,7 +484,7 @@ fn stats_give_the_time_per_domain_beside_the_pace_and_true_retention() {
     let now = Utc::now();
     {
         let mut store = Store::open(&db).expect("store");
-        let mut save = |qid: &str, skill: &str, mode: &str, phase: CardPhase, ms: i64, correct: bool, days: i64| {
+        let mut save = |qid: &str, skill: &str, mode: Mode, phase: CardPhase, ms: i64, correct: bool, days: i64| {
             let at = now - Duration::days(days) - Duration::minutes(5);
             let row = ReviewRow {
                 question_id: qid.into(),
@@ -492,7 +493,7 @@ fn stats_give_the_time_per_domain_beside_the_pace_and_true_retention() {
                 reviewed_at: at,
                 rating: Rating::auto(correct),
                 correct,
-                mode: mode.into(),
+                mode,
                 elapsed_ms: ms,
                 chosen: vec![0],
                 exam_id: None,
@@ -501,25 +502,25 @@ fn stats_give_the_time_per_domain_beside_the_pace_and_true_retention() {
             store.record_answer("SOA-C03", &row, &Card::new(qid, at)).expect("save");
         };
         // Domain 1: 60 s, 84 s and 100 s: median 1 min 24 s. Domain 2: one exam answer.
-        save("a1", "1.1.1", "practice", CardPhase::New, 60_000, true, 3);
-        save("a2", "1.2.1", "drill", CardPhase::New, 84_000, false, 2);
-        save("a3", "1.1.2", "practice", CardPhase::New, 100_000, true, 1);
-        save("b1", "2.1.1", "exam", CardPhase::Review, 150_000, true, 1);
+        save("a1", "1.1.1", Mode::Practice, CardPhase::New, 60_000, true, 3);
+        save("a2", "1.2.1", Mode::Drill, CardPhase::New, 84_000, false, 2);
+        save("a3", "1.1.2", Mode::Practice, CardPhase::New, 100_000, true, 1);
+        save("b1", "2.1.1", Mode::Exam, CardPhase::Review, 150_000, true, 1);
         // Domain 3: four due reviews in the last 30 days, three right; one older; one answer
         // in a learning step (review mode, not due: not counted).
         for (i, right) in [true, true, false, true].iter().enumerate() {
             save(
                 &format!("c{i}"),
                 "3.1.1",
-                "review",
+                Mode::Review,
                 CardPhase::Review,
                 30_000,
                 *right,
                 2 + i as i64,
             );
         }
-        save("c8", "3.1.1", "review", CardPhase::Review, 30_000, true, 40);
-        save("c9", "3.2.1", "review", CardPhase::Learning, 30_000, false, 1);
+        save("c8", "3.1.1", Mode::Review, CardPhase::Review, 30_000, true, 40);
+        save("c9", "3.2.1", Mode::Review, CardPhase::Learning, 30_000, false, 1);
     }
     let v: serde_json::Value = serde_json::from_str(&stdout(&run(&["--db", dbs, "stats", "--json"]))).expect("json");
     assert_eq!(v["exam_pace_ms"], 120_000, "130 minutes for 65 questions: {v}");

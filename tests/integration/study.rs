@@ -33,7 +33,7 @@ pub fn simulate(store: &mut Store, questions: &[String], days: i64, recall: f64)
                 reviewed_at: now,
                 rating,
                 correct: ok,
-                mode: "review".into(),
+                mode: cloudprep::model::Mode::Review,
                 elapsed_ms: 5000,
                 chosen: vec![0],
                 exam_id: None,
