@@ -80,9 +80,16 @@ fn load_config(g: &cli::Global) -> Result<config::Config> {
 
 /// Opens what the study commands need: config, content, store, scheduler.
 pub(crate) fn shell(g: &cli::Global) -> Result<(tui::Shell, config::Config)> {
+    let (svc, cfg) = service(g)?;
+    Ok((tui::Shell::new(svc), cfg))
+}
+
+/// The study service every command that reads or writes the learner's data works through:
+/// the config, the content, the database and the scheduler, opened once.
+fn service(g: &cli::Global) -> Result<(study::Service, config::Config)> {
     let cfg = load_config(g)?;
     let pack = commands::load_pack(g)?;
-    build_shell(g, cfg, pack)
+    build_service(g, cfg, pack)
 }
 
 /// [`shell`] for the TUI: while the content loads (tens of milliseconds for a large bank), the
@@ -106,15 +113,30 @@ fn shell_for_tui(g: &cli::Global) -> Result<(tui::Shell, config::Config, Option<
             .unwrap_or_else(|_| Err(Error::Internal("loading the content failed".into())));
         (pack, facts)
     });
-    let (shell, cfg) = build_shell(g, cfg, pack?)?;
-    Ok((shell, cfg, facts))
+    let (svc, cfg) = build_service(g, cfg, pack?)?;
+    Ok((tui::Shell::new(svc), cfg, facts))
 }
 
-fn build_shell(g: &cli::Global, cfg: config::Config, pack: model::Pack) -> Result<(tui::Shell, config::Config)> {
+/// [`service`] for the commands that never schedule a card (the exports, `optimize`,
+/// `reports`): they do not read the learner's FSRS parameters, so that unreadable ones can
+/// still be exported and fitted again.
+fn data_service(g: &cli::Global) -> Result<study::Service> {
+    let cfg = load_config(g)?;
+    let pack = commands::load_pack(g)?;
     let store = commands::open_store(g)?;
-    let params = commands::fsrs_params(&store)?;
-    let sched = srs::Scheduler::new(&params, cfg.desired_retention.value)?;
-    let settings = study::StudySettings {
+    let sched = srs::Scheduler::default_params();
+    Ok(study::Service::new(
+        store,
+        std::rc::Rc::new(pack),
+        sched,
+        settings(&cfg),
+        0,
+    ))
+}
+
+/// The study settings of the config file.
+fn settings(cfg: &config::Config) -> study::StudySettings {
+    study::StudySettings {
         new_per_day: cfg.new_cards_per_day.value,
         retention: cfg.desired_retention.value,
         color: cfg.theme.value != config::Theme::None,
@@ -125,10 +147,17 @@ fn build_shell(g: &cli::Global, cfg: config::Config, pack: model::Pack) -> Resul
         exam_untimed: cfg.exam_untimed.value,
         exam_extra_minutes: cfg.exam_extra_minutes.value,
         exam_date: cfg.exam_date.value,
-    };
+    }
+}
+
+fn build_service(g: &cli::Global, cfg: config::Config, pack: model::Pack) -> Result<(study::Service, config::Config)> {
+    let store = commands::open_store(g)?;
+    let params = commands::fsrs_params(&store)?;
+    let sched = srs::Scheduler::new(&params, cfg.desired_retention.value)?;
+    let settings = settings(&cfg);
     let seed = Utc::now().timestamp_subsec_nanos() as u64;
     let svc = study::Service::new(store, std::rc::Rc::new(pack), sched, settings, seed);
-    Ok((tui::Shell::new(svc), cfg))
+    Ok((svc, cfg))
 }
 
 fn run_tui(g: &cli::Global, start: impl FnOnce(&tui::Shell, &config::Config) -> Result<tui::Start>) -> Result<i32> {
@@ -155,24 +184,20 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(code)
         }
         Some(Command::Stats { json }) => {
-            let cfg = load_config(g)?;
-            let pack = commands::load_pack(g)?;
-            let store = commands::open_store(g)?;
-            let s = commands::stats_with(&store, &pack, now, cfg.exam_date.value, cfg.desired_retention.value)?;
+            let (svc, _) = service(g)?;
+            let s = svc.stats(now)?;
             if json {
                 emit(&(serde_json::to_string_pretty(&s)? + "\n"))?;
             } else {
-                emit(&commands::stats_text(&s, &pack))?;
+                emit(&commands::stats_text(&s, &svc.pack))?;
             }
             Ok(0)
         }
         Some(Command::Plan { date, clear }) => {
-            let cfg = load_config(g)?;
-            let pack = commands::load_pack(g)?;
-            let store = commands::open_store(g)?;
+            let (svc, cfg) = service(g)?;
             emit(&commands::plan_command(
-                &store,
-                &pack,
+                &svc.store,
+                &svc.pack,
                 &cfg,
                 date.as_deref(),
                 clear,
@@ -221,9 +246,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Some(Command::History) if !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
             // Not a terminal (a pipe, cron, `ssh host cmd`): a plain list.
-            let pack = commands::load_pack(g)?;
-            let store = commands::open_store(g)?;
-            emit(&commands::history_text(&store, &pack)?)?;
+            let (svc, _) = service(g)?;
+            emit(&commands::history_text(&svc.store, &svc.pack)?)?;
             Ok(0)
         }
         Some(Command::History) => run_tui(g, |_, _| Ok(tui::Start::History)),
@@ -239,29 +263,27 @@ pub fn run(cli: Cli) -> Result<i32> {
                     return Ok(0);
                 }
                 cli::ExportFormat::Json => {
-                    let (pack, store) = (commands::load_pack(g)?, commands::open_store(g)?);
-                    commands::export_json(&store, &pack.exam.code, Some(&pack))?
+                    let svc = data_service(g)?;
+                    commands::export_json(&svc.store, svc.code(), Some(&svc.pack))?
                 }
                 cli::ExportFormat::Csv => {
-                    let (pack, store) = (commands::load_pack(g)?, commands::open_store(g)?);
-                    commands::export_csv(&store, &pack.exam.code)?
+                    let svc = data_service(g)?;
+                    commands::export_csv(&svc.store, svc.code())?
                 }
             };
             commands::write_output(output.as_deref(), &text)?;
             Ok(0)
         }
         Some(Command::Optimize) => {
-            let pack = commands::load_pack(g)?;
-            let store = commands::open_store(g)?;
+            let svc = data_service(g)?;
             let mut out = String::new();
-            commands::optimize(&store, &pack.exam.code, &mut out)?;
+            commands::optimize(&svc.store, svc.code(), &mut out)?;
             emit(&out)?;
             Ok(0)
         }
         Some(Command::Reports) => {
-            let pack = commands::load_pack(g)?;
-            let store = commands::open_store(g)?;
-            emit(&commands::reports_text(&store, &pack)?)?;
+            let svc = data_service(g)?;
+            emit(&commands::reports_text(&svc.store, &svc.pack)?)?;
             Ok(0)
         }
         Some(Command::NewQuestion { skill }) => {

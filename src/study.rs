@@ -584,6 +584,18 @@ impl Service {
         Ok((queue, lines))
     }
 
+    /// Everything `cloudprep stats` reports, with the config's exam date and the desired
+    /// retention the scheduler aims at.
+    pub fn stats(&self, now: DateTime<Utc>) -> Result<commands::StatsJson> {
+        commands::stats_with(
+            &self.store,
+            &self.pack,
+            now,
+            self.settings.exam_date,
+            self.settings.retention,
+        )
+    }
+
     /// Mastery of every skill, task and domain.
     pub fn mastery(&self, now: DateTime<Utc>) -> Result<MasteryMap> {
         commands::mastery_map(&self.store, &self.pack, now)
