@@ -18,8 +18,8 @@
 //!   answer, mock exams from assembly to their stored result, mastery, readiness, bookmarks and
 //!   notes. Returns data; the TUI makes screens of it.
 //! - [`tui`]: the terminal UI. `tui` itself is the runtime (the loop, the terminal guard,
-//!   signals) and the [`tui::Shell`], which carries out effects through the service and answers
-//!   each with actions. `tui::app`: the app's state, `Action`, `Effect` and the pure `update`,
+//!   signals); `tui::shell`: the [`tui::Shell`], which carries out effects through the service
+//!   and answers each with actions. `tui::app`: the app's state, `Action`, `Effect` and the pure `update`,
 //!   the only writer of that state, dispatching to the screens. `tui::screens::*`: one file per
 //!   screen (home, picker, study, summary, notice, search, exam, exam_intro, resume, report,
 //!   history, stats), each with its state, its key table (`bindings`), `update`, `render` and
