@@ -1,12 +1,11 @@
 //! A line of text typed over any screen (a search, a report's note, your note on a question):
 //! its editing, as shells do it, and its drawing.
 
+use crate::tui::view::{Theme, centered};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
-
-use crate::tui::view::*;
 
 /// A line of text being typed over the current screen.
 #[derive(Debug, Clone, PartialEq, Eq)]

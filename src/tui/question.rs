@@ -12,7 +12,7 @@ use ratatui::widgets::Paragraph;
 use crate::model::{Kind, Question};
 use crate::session;
 use crate::srs::{Card, Rating};
-use crate::tui::view::*;
+use crate::tui::view::{Theme, relative_time};
 use ratatui::buffer::{Buffer, CellDiffOption};
 
 /// One question on screen.

@@ -2,18 +2,17 @@
 //! The clock is a deadline compared with `now`; the time on each item is counted on it.
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::tui::app::*;
-use crossterm::event::KeyCode;
-
 use crate::mock::{self, Clock};
-use crate::tui::bindings::*;
-use crate::tui::question::*;
-use crate::tui::view::*;
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, help_key, option_keys, report_key};
+use crate::tui::question::{QuestionView, question};
+use crate::tui::view::{Theme, Title, centered};
 
 /// How often the clock is saved while the exam is on screen.
 pub const CLOCK_SAVE_MS: i64 = 5_000;

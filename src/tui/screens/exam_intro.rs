@@ -5,11 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use crate::tui::app::*;
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, help_key};
+use crate::tui::view::{Theme, Title, dialog};
 use crossterm::event::KeyCode;
-
-use crate::tui::bindings::*;
-use crate::tui::view::*;
 
 /// Shown before an exam starts: the format, and any shortage in the bank.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,18 +1,17 @@
 //! The finished mock exams, newest first; `Enter` opens a report.
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::app::*;
-use crossterm::event::KeyCode;
-
 use crate::mock;
-use crate::tui::bindings::*;
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, help_key};
 use crate::tui::list;
-use crate::tui::view::*;
+use crate::tui::view::{Theme, Title, local_time};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryRow {

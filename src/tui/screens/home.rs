@@ -2,18 +2,17 @@
 //! menu.
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::app::*;
-use crossterm::event::KeyCode;
-
 use crate::model::clip;
-use crate::tui::bindings::*;
-use crate::tui::list;
-use crate::tui::view::*;
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, help_key, search_key};
+use crate::tui::view::{Theme, Title, bar};
+use crate::tui::{ExamOptions, list};
 
 /// Seconds between refreshes of home's dashboard while it is on screen.
 pub const DASHBOARD_REFRESH_SECS: i64 = 60;

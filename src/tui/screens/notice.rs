@@ -1,16 +1,15 @@
 //! A screen that only says something and offers a way on (nothing due, a drill's plan).
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use crate::tui::app::*;
-use crossterm::event::KeyCode;
-
 use crate::model::Mode;
-use crate::tui::bindings::*;
-use crate::tui::view::*;
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, help_key, search_key};
+use crate::tui::view::{Theme, Title, dialog};
 
 /// A screen that only says something and offers a way on.
 #[derive(Debug, Clone, PartialEq)]

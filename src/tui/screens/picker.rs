@@ -2,19 +2,18 @@
 //! and your mastery; how many questions, and which subset (all, unseen, missed, bookmarked).
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::app::*;
-use crossterm::event::KeyCode;
-
 use crate::model::Pack;
 use crate::session::{Filter, Marks, Subset};
-use crate::tui::bindings::*;
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, help_key, search_key};
 use crate::tui::list;
-use crate::tui::view::*;
+use crate::tui::view::{Theme, Title};
 use std::rc::Rc;
 
 /// The practice chooser: domain, then task, then skill.

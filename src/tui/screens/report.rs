@@ -2,20 +2,19 @@
 //! every item; `p` practises the missed ones.
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::app::*;
-use crossterm::event::KeyCode;
-
 use crate::mock::{self, ESTIMATE_NOTE, Report};
 use crate::model::Question;
-use crate::tui::bindings::*;
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, feedback_keys, report_key};
 use crate::tui::list;
-use crate::tui::question::*;
-use crate::tui::view::*;
+use crate::tui::question::{QuestionView, question};
+use crate::tui::view::{Theme, Title, local_time};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewFilter {

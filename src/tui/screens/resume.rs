@@ -1,16 +1,16 @@
 //! An unfinished mock exam was found: resume it, or discard it (asks first).
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use crate::tui::app::*;
-use crossterm::event::KeyCode;
-
 use crate::mock;
-use crate::tui::bindings::*;
-use crate::tui::view::*;
+use crate::tui::ExamOptions;
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key};
+use crate::tui::view::{Theme, Title, dialog, local_time};
 
 /// An unfinished exam was found.
 #[derive(Debug, Clone, PartialEq)]

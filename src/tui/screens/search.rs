@@ -1,20 +1,18 @@
 //! The bank search's results: matches highlighted; practising a hit comes back here.
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::app::*;
-use crossterm::event::KeyCode;
-
-use crate::model::Mode;
-use crate::model::clip;
-use crate::tui::bindings::*;
+use crate::model::{Mode, clip};
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, search_key};
 use crate::tui::list;
-use crate::tui::view::*;
+use crate::tui::view::{Theme, Title};
 
 /// The bank search results.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,21 +2,20 @@
 //! undo, and the queue (learning steps come back in the same review).
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-
-use crate::tui::app::*;
-use crossterm::event::KeyCode;
 
 use crate::model::{Kind, Mode};
 use crate::session;
 use crate::srs::{Card, Rating};
-use crate::tui::bindings::*;
-use crate::tui::question::*;
+use crate::tui::app::{Action, AnswerRecord, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, feedback_keys, help_key, option_keys, report_key};
+use crate::tui::question::{Outcome, QuestionView, Saved, question};
 use crate::tui::screens::notice::Notice;
 use crate::tui::screens::search::SearchScreen;
 use crate::tui::screens::summary::Summary;
-use crate::tui::view::*;
+use crate::tui::view::{Theme, Title, short_interval};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueItem {

@@ -2,22 +2,20 @@
 //! open again or retry.
 
 use chrono::{DateTime, Utc};
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::tui::app::*;
-use crossterm::event::KeyCode;
-
-use crate::model::clip;
-use crate::model::{Mode, Pack};
-use crate::tui::bindings::*;
+use crate::model::{Mode, Pack, clip};
+use crate::tui::app::{Action, App, Effect, Screen};
+use crate::tui::bindings::{Binding, Key, feedback_keys, help_key, report_key, search_key};
 use crate::tui::list;
-use crate::tui::question::*;
+use crate::tui::question::{QuestionView, question};
 use crate::tui::screens::study::Study;
-use crate::tui::view::*;
+use crate::tui::view::{Theme, Title, centered, relative_time};
 
 /// The end of a practice, review or drill session: what was answered, how long it took, how
 /// each domain went, and the missed questions to open again or retry.
