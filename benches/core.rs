@@ -34,7 +34,13 @@ fn question_screen(c: &mut Criterion) {
     let now = Utc::now();
     let mut a = App::new(pack.clone(), 1, true);
     let ids: Vec<String> = pack.questions.iter().map(|q| q.id.clone()).collect();
-    a.start_study(Mode::Practice, "all".into(), ids, now);
+    let study = cloudprep::tui::app::Action::Study {
+        mode: Mode::Practice,
+        title: "all".into(),
+        queue: ids,
+        new_ids: Default::default(),
+    };
+    cloudprep::tui::app::update(&mut a, study, now);
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let mut down = true;
     c.bench_function("update+render question 120x40", |b| {

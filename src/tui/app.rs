@@ -392,7 +392,7 @@ impl App {
             .unwrap_or_else(|| m.key())
     }
 
-    pub fn view_for(&mut self, id: &str, now: DateTime<Utc>) -> Option<QuestionView> {
+    pub(crate) fn view_for(&mut self, id: &str, now: DateTime<Utc>) -> Option<QuestionView> {
         let q = self.pack.question(id)?.clone();
         let order = session::shuffle_options(q.options.len(), &mut self.rng);
         let mut v = QuestionView::new(q, order, now);

@@ -742,13 +742,19 @@ fn practising_on_a_file(ids: &[&str]) -> (tempfile::TempDir, std::path::PathBuf,
     let sh = shell(Store::open(&db).expect("store"), l.pack.expect("pack"));
     let mut a = App::new(sh.pack.clone(), 1, false);
     let ids = ids.iter().map(|s| s.to_string()).collect();
-    a.start_study(cloudprep::model::Mode::Practice, "t".into(), ids, t0());
+    crate::util::start_study(&mut a, cloudprep::model::Mode::Practice, "t".into(), ids, t0());
     (dir, db, sh, a)
 }
 
 /// Practises question `id` alone at [`t0`] and answers it with option `display`.
 fn practise_and_answer(sh: &mut Shell, a: &mut App, id: &str, display: usize) {
-    a.start_study(cloudprep::model::Mode::Practice, "t".into(), vec![id.to_string()], t0());
+    crate::util::start_study(
+        a,
+        cloudprep::model::Mode::Practice,
+        "t".into(),
+        vec![id.to_string()],
+        t0(),
+    );
     step(sh, a, Action::Toggle(display), t0());
     step(sh, a, Action::Enter, t0());
 }
@@ -870,7 +876,7 @@ fn feedback_shows_the_recall_fsrs_expected_for_a_card_seen_before() {
     let mut sh = shell(Store::open_in_memory().expect("store"), l.pack.expect("pack"));
     let mut a = App::new(sh.pack.clone(), 1, false);
     let ids = vec!["alarm-basic".to_string()];
-    a.start_study(cloudprep::model::Mode::Practice, "t".into(), ids.clone(), t0());
+    crate::util::start_study(&mut a, cloudprep::model::Mode::Practice, "t".into(), ids.clone(), t0());
     step(&mut sh, &mut a, Action::Toggle(0), t0());
     step(&mut sh, &mut a, Action::Enter, t0());
     let text = format!("{:?}", draw(&a, t0()).backend());
@@ -879,7 +885,7 @@ fn feedback_shows_the_recall_fsrs_expected_for_a_card_seen_before() {
     let t3 = t0() + Duration::days(3);
     let card = sh.store.card("TST-C01", "alarm-basic").expect("card").expect("card");
     let expected = card.retrievability(&sh.sched, t3).expect("seen card");
-    a.start_study(cloudprep::model::Mode::Practice, "t".into(), ids, t3);
+    crate::util::start_study(&mut a, cloudprep::model::Mode::Practice, "t".into(), ids, t3);
     step(&mut sh, &mut a, Action::Toggle(0), t3);
     step(&mut sh, &mut a, Action::Enter, t3);
     let text = format!("{:?}", draw(&a, t3).backend());
@@ -893,7 +899,8 @@ fn undoing_the_first_answer_leaves_the_card_new() {
     let l = content::load(&ContentSource::Dir(fixtures().join("valid")), "TST-C01");
     let mut sh = shell(Store::open_in_memory().expect("store"), l.pack.expect("pack"));
     let mut a = App::new(sh.pack.clone(), 1, false);
-    a.start_study(
+    crate::util::start_study(
+        &mut a,
         cloudprep::model::Mode::Review,
         "t".into(),
         vec!["alarm-basic".into()],
@@ -962,7 +969,7 @@ fn the_chooser_shows_seen_mastery_and_takes_a_count_and_a_subset() {
         .take(3)
         .map(|q| q.id.clone())
         .collect();
-    a.start_study(cloudprep::model::Mode::Practice, "t".into(), ids.clone(), t0());
+    crate::util::start_study(&mut a, cloudprep::model::Mode::Practice, "t".into(), ids.clone(), t0());
     for n in 0..3 {
         let Screen::Study(st) = &a.screen else {
             panic!("{:?}", a.screen)
@@ -1102,7 +1109,8 @@ fn answers_carry_their_item_time_and_the_card_phase_before_them() {
         phase: Some(CardPhase::New),
     };
     sh.store.record_answer("TST-C01", &row, &first).expect("save");
-    a.start_study(
+    crate::util::start_study(
+        &mut a,
         cloudprep::model::Mode::Review,
         "t".into(),
         vec!["alarm-basic-1".into()],

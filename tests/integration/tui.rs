@@ -78,7 +78,8 @@ fn screen_text(t: &Terminal<TestBackend>) -> String {
 /// Starts a practice session on the given ids.
 fn studying(ids: &[&str]) -> App {
     let mut a = app_with_dash();
-    a.start_study(
+    crate::util::start_study(
+        &mut a,
         Mode::Practice,
         "task 1.1".into(),
         ids.iter().map(|s| s.to_string()).collect(),
@@ -118,7 +119,7 @@ fn snapshot_question_and_feedback() {
     assert!(matches!(eff.as_slice(), [Effect::SaveAnswer(r)] if !r.correct && r.rating == Rating::Again));
     let before = Card::new("alarm-basic", t0());
     let after = Scheduler::default_params().answer(&before, Rating::Again, t0());
-    a.answer_saved(1, t0(), before, &after);
+    crate::util::answer_saved(&mut a, 1, t0(), before, &after);
     let settings = insta::Settings::clone_current();
     let mut s = settings.clone();
     s.add_filter(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]");
@@ -147,13 +148,21 @@ fn every_screen_renders_at_every_size_without_panic() {
     app::update(&mut q, Action::Enter, t0());
     screens.push(q);
     let mut picker = app_with_dash();
-    picker.open_picker(Default::default());
+    app::update(&mut picker, Action::PickerLoaded(Default::default()), t0());
     screens.push(picker);
     let mut help = app_with_dash();
     app::update(&mut help, Action::Help, t0());
     screens.push(help);
     let mut notice = app_with_dash();
-    notice.show_notice("Review", vec!["Nothing is due.".into()], true);
+    app::update(
+        &mut notice,
+        Action::Notice {
+            title: "Review".into(),
+            lines: vec!["Nothing is due.".into()],
+            offer_practice: true,
+        },
+        t0(),
+    );
     screens.push(notice);
     for a in &screens {
         for w in [1u16, 2, 5, 10, 20, 40, 79, 80, 81, 100, 120, 200, 300] {
@@ -202,7 +211,7 @@ fn right_answer_is_good_and_can_be_rerated_then_next_and_summary() {
     assert_eq!(rec.chosen, vec![0], "stored as the original index");
     let before = Card::new("alarm-basic", t0());
     let after = Scheduler::default_params().answer(&before, Rating::Good, t0());
-    a.answer_saved(7, t0(), before.clone(), &after);
+    crate::util::answer_saved(&mut a, 7, t0(), before.clone(), &after);
     let eff = app::update(&mut a, Action::Rate(Rating::Easy), t0());
     assert_eq!(
         eff,
@@ -229,13 +238,13 @@ fn right_answer_is_good_and_can_be_rerated_then_next_and_summary() {
 #[test]
 fn review_brings_a_lapsed_card_back_in_the_same_session() {
     let mut a = app_with_dash();
-    a.start_study(Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
+    crate::util::start_study(&mut a, Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
     let wrong = (correct_display(&a) + 1) % 4;
     app::update(&mut a, Action::Toggle(wrong), t0());
     app::update(&mut a, Action::Enter, t0());
     let before = Card::new("alarm-basic", t0());
     let after = Scheduler::default_params().answer(&before, Rating::Again, t0());
-    a.answer_saved(1, t0(), before, &after);
+    crate::util::answer_saved(&mut a, 1, t0(), before, &after);
     // One minute later (the first learning step) the card is shown again.
     app::update(&mut a, Action::Enter, t0() + chrono::Duration::minutes(1));
     assert_eq!(current(&a).question.id, "alarm-basic");
@@ -247,21 +256,21 @@ fn review_brings_a_lapsed_card_back_in_the_same_session() {
 #[test]
 fn a_card_in_its_step_is_not_shown_again_before_the_step_is_due() {
     let mut a = app_with_dash();
-    a.start_study(Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
+    crate::util::start_study(&mut a, Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
     let wrong = (correct_display(&a) + 1) % 4;
     app::update(&mut a, Action::Toggle(wrong), t0());
     app::update(&mut a, Action::Enter, t0());
     let before = Card::new("alarm-basic", t0());
     let after = Scheduler::default_params().answer(&before, Rating::Again, t0());
     assert!(after.due > t0() + chrono::Duration::seconds(30), "{:?}", after.due);
-    a.answer_saved(1, t0(), before, &after);
+    crate::util::answer_saved(&mut a, 1, t0(), before, &after);
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("next review in "), "relative, not a timestamp: {text}");
     // Seconds later: not the same stem again, but the end of the session once the shell has
     // looked for cards that came due meanwhile (none).
     let eff = app::update(&mut a, Action::Enter, t0() + chrono::Duration::seconds(5));
     assert_eq!(eff, vec![Effect::ReviewMoreDue]);
-    a.carry_on_review(Vec::new(), t0() + chrono::Duration::seconds(5));
+    app::update(&mut a, Action::MoreDue(Vec::new()), t0() + chrono::Duration::seconds(5));
     let Screen::Summary(s) = &a.screen else {
         panic!("{:?}", a.screen)
     };
@@ -676,7 +685,13 @@ fn home_refreshes_its_counts_every_minute() {
 fn the_review_header_counts_new_learning_and_due_apart() {
     let mut a = app_with_dash();
     let new: std::collections::HashSet<String> = ["logs-retention".to_string()].into();
-    a.start_review(vec!["alarm-basic".into(), "logs-retention".into()], new, t0());
+    let study = Action::Study {
+        mode: Mode::Review,
+        title: "due, then new".into(),
+        queue: vec!["alarm-basic".into(), "logs-retention".into()],
+        new_ids: new,
+    };
+    app::update(&mut a, study, t0());
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("Review · 1 new · 0 learning · 1 due"), "{text}");
     // A lapse: the card goes to its learning step, and the header says so.
@@ -685,7 +700,7 @@ fn the_review_header_counts_new_learning_and_due_apart() {
     app::update(&mut a, Action::Enter, t0());
     let before = Card::new("alarm-basic", t0());
     let after = Scheduler::default_params().answer(&before, Rating::Again, t0());
-    a.answer_saved(1, t0(), before, &after);
+    crate::util::answer_saved(&mut a, 1, t0(), before, &after);
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("Review · 1 new · 1 learning · 0 due"), "{text}");
 }
@@ -716,20 +731,20 @@ fn home_shows_the_plan_to_the_exam_date() {
 #[test]
 fn a_review_carries_on_with_cards_that_came_due_in_the_same_session() {
     let mut a = app_with_dash();
-    a.start_study(Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
+    crate::util::start_study(&mut a, Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
     let right = correct_display(&a);
     app::update(&mut a, Action::Toggle(right), t0());
     app::update(&mut a, Action::Enter, t0());
     let eff = app::update(&mut a, Action::Enter, t0());
     assert_eq!(eff, vec![Effect::ReviewMoreDue]);
-    a.carry_on_review(vec!["logs-retention".into()], t0());
+    app::update(&mut a, Action::MoreDue(vec!["logs-retention".into()]), t0());
     assert_eq!(current(&a).question.id, "logs-retention");
     assert!(a.status.as_deref().is_some_and(|s| s.contains("1 more card came due")));
     let right = correct_display(&a);
     app::update(&mut a, Action::Toggle(right), t0());
     app::update(&mut a, Action::Enter, t0());
     assert_eq!(app::update(&mut a, Action::Enter, t0()), vec![Effect::ReviewMoreDue]);
-    a.carry_on_review(Vec::new(), t0());
+    app::update(&mut a, Action::MoreDue(Vec::new()), t0());
     let Screen::Summary(s) = &a.screen else {
         panic!("{:?}", a.screen)
     };
@@ -854,10 +869,18 @@ fn every_binding_acts_as_its_table_says() {
         screens.push(q);
     }
     let mut picker = app_with_dash();
-    picker.open_picker(Default::default());
+    app::update(&mut picker, Action::PickerLoaded(Default::default()), t0());
     screens.push(picker);
     let mut notice = app_with_dash();
-    notice.show_notice("Review", vec!["Nothing is due.".into()], true);
+    app::update(
+        &mut notice,
+        Action::Notice {
+            title: "Review".into(),
+            lines: vec!["Nothing is due.".into()],
+            offer_practice: true,
+        },
+        t0(),
+    );
     screens.push(notice);
     let mut checked = 0;
     for a in &screens {

@@ -39,3 +39,39 @@ pub fn assert_no_panic(o: &Output) {
         "{all}"
     );
 }
+
+/// Starts a study session the way the shell does: by the action it answers with.
+pub fn start_study(
+    a: &mut cloudprep::tui::app::App,
+    mode: cloudprep::model::Mode,
+    title: String,
+    queue: Vec<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let study = cloudprep::tui::app::Action::Study {
+        mode,
+        title,
+        queue,
+        new_ids: Default::default(),
+    };
+    cloudprep::tui::app::update(a, study, now);
+}
+
+/// Tells the app its answer is saved, as the shell does (no rating previews).
+pub fn answer_saved(
+    a: &mut cloudprep::tui::app::App,
+    review_id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    card_before: cloudprep::srs::Card,
+    card_after: &cloudprep::srs::Card,
+) {
+    let saved = cloudprep::study::SavedAnswer {
+        review_id,
+        at,
+        card_before,
+        card_after: card_after.clone(),
+        previews: Vec::new(),
+        recall: None,
+    };
+    cloudprep::tui::app::update(a, cloudprep::tui::app::Action::AnswerSaved(Box::new(saved)), at);
+}

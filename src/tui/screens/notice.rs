@@ -85,7 +85,7 @@ pub fn bindings(_app: &App, n: &Notice) -> Vec<Binding> {
 }
 
 impl App {
-    pub fn show_notice(&mut self, title: &str, lines: Vec<String>, offer_practice: bool) {
+    pub(crate) fn show_notice(&mut self, title: &str, lines: Vec<String>, offer_practice: bool) {
         self.screen = Screen::Notice(Notice {
             title: title.to_string(),
             lines,
@@ -95,7 +95,7 @@ impl App {
     }
 
     /// Before a drill: the skills it targets and why; `Enter` starts it with `queue`.
-    pub fn show_drill_plan(&mut self, lines: Vec<String>, queue: Vec<String>) {
+    pub(crate) fn show_drill_plan(&mut self, lines: Vec<String>, queue: Vec<String>) {
         self.screen = Screen::Notice(Notice {
             title: "Drill: your weakest skills".to_string(),
             lines,

@@ -341,7 +341,7 @@ pub fn bindings(_app: &App, _p: &Picker) -> Vec<Binding> {
 
 impl App {
     /// The shell read the learner's counts and mastery: the chooser opens on the domains.
-    pub fn open_picker(&mut self, facts: PickerFacts) {
+    pub(crate) fn open_picker(&mut self, facts: PickerFacts) {
         self.screen = Screen::Picker(Picker {
             level: PickLevel::Domains,
             index: 0,

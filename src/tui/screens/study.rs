@@ -388,7 +388,7 @@ pub fn bindings(_app: &App, st: &Study) -> Vec<Binding> {
 /// Starting a session, and what the shell reports back about its answers.
 impl App {
     /// Starts a study session on `queue` (question ids); unknown ids are skipped.
-    pub fn start_study(&mut self, mode: Mode, title: String, queue: Vec<String>, now: DateTime<Utc>) {
+    pub(crate) fn start_study(&mut self, mode: Mode, title: String, queue: Vec<String>, now: DateTime<Utc>) {
         let mut items: Vec<QueueItem> = queue
             .into_iter()
             .filter(|id| self.pack.question(id).is_some())
@@ -427,17 +427,9 @@ impl App {
         }));
     }
 
-    /// Starts a review session; `new_ids` are the queue's new cards.
-    pub fn start_review(&mut self, queue: Vec<String>, new_ids: std::collections::HashSet<String>, now: DateTime<Utc>) {
-        self.start_study(Mode::Review, "due, then new".to_string(), queue, now);
-        if let Screen::Study(st) = &mut self.screen {
-            st.new_ids = new_ids;
-        }
-    }
-
     /// The shell saved the answer: remember what is needed to re-rate it, and bring a
     /// (re)learning card back later in this review session.
-    pub fn answer_saved(&mut self, review_id: i64, at: DateTime<Utc>, card_before: Card, card_after: &Card) {
+    pub(crate) fn answer_saved(&mut self, review_id: i64, at: DateTime<Utc>, card_before: Card, card_after: &Card) {
         if let Screen::Study(st) = &mut self.screen
             && let Some(o) = &mut st.current.outcome
         {
@@ -455,7 +447,7 @@ impl App {
 
     /// The shell worked out when each rating (Again to Easy) would bring the card back, and
     /// how likely FSRS thought recalling it was when it was asked.
-    pub fn rating_previews(&mut self, previews: Vec<DateTime<Utc>>, recall: Option<f32>) {
+    pub(crate) fn rating_previews(&mut self, previews: Vec<DateTime<Utc>>, recall: Option<f32>) {
         if let Screen::Study(st) = &mut self.screen
             && let Some(s) = st.current.outcome.as_mut().and_then(|o| o.saved.as_mut())
         {
@@ -465,7 +457,7 @@ impl App {
     }
 
     /// The shell re-rated the answer.
-    pub fn rerated(&mut self, card_after: &Card) {
+    pub(crate) fn rerated(&mut self, card_after: &Card) {
         if let Screen::Study(st) = &mut self.screen {
             if let Some(Saved { next_due, .. }) = st.current.outcome.as_mut().and_then(|o| o.saved.as_mut()) {
                 *next_due = card_after.due;
@@ -480,7 +472,7 @@ impl App {
     /// been shown, and the session's counts and queue forget the answer. It is the answer on
     /// screen, or the one before when the next question is already showing (that question goes
     /// back to the front of the queue).
-    pub fn undone(&mut self, review_id: i64, now: DateTime<Utc>) {
+    pub(crate) fn undone(&mut self, review_id: i64, now: DateTime<Utc>) {
         let Screen::Study(st) = &mut self.screen else {
             return;
         };
@@ -519,7 +511,7 @@ impl App {
 
     /// At the end of a review, the cards that came due while it ran (maybe none): the session
     /// carries on with them, or ends with its summary.
-    pub fn carry_on_review(&mut self, due: Vec<String>, now: DateTime<Utc>) {
+    pub(crate) fn carry_on_review(&mut self, due: Vec<String>, now: DateTime<Utc>) {
         let screen = std::mem::replace(&mut self.screen, Screen::Home);
         let Screen::Study(mut st) = screen else {
             self.screen = screen;
