@@ -138,6 +138,20 @@ fn snapshot_too_small() {
     assert!(text.contains("Terminal too small: 60×20"), "{text}");
 }
 
+/// The practice chooser (no answers yet) and a notice that offers practice.
+fn chooser_and_notice() -> [App; 2] {
+    let mut picker = app_with_dash();
+    app::update(&mut picker, Action::PickerLoaded(Default::default()), t0());
+    let mut notice = app_with_dash();
+    let says = Action::Notice {
+        title: "Review".into(),
+        lines: vec!["Nothing is due.".into()],
+        offer_practice: true,
+    };
+    app::update(&mut notice, says, t0());
+    [picker, notice]
+}
+
 #[test]
 fn every_screen_renders_at_every_size_without_panic() {
     let mut screens = vec![app_with_dash()];
@@ -147,23 +161,10 @@ fn every_screen_renders_at_every_size_without_panic() {
     app::update(&mut q, Action::Toggle(1), t0());
     app::update(&mut q, Action::Enter, t0());
     screens.push(q);
-    let mut picker = app_with_dash();
-    app::update(&mut picker, Action::PickerLoaded(Default::default()), t0());
-    screens.push(picker);
     let mut help = app_with_dash();
     app::update(&mut help, Action::Help, t0());
     screens.push(help);
-    let mut notice = app_with_dash();
-    app::update(
-        &mut notice,
-        Action::Notice {
-            title: "Review".into(),
-            lines: vec!["Nothing is due.".into()],
-            offer_practice: true,
-        },
-        t0(),
-    );
-    screens.push(notice);
+    screens.extend(chooser_and_notice());
     for a in &screens {
         for w in [1u16, 2, 5, 10, 20, 40, 79, 80, 81, 100, 120, 200, 300] {
             for h in [1u16, 2, 5, 10, 23, 24, 25, 40, 100] {
@@ -868,20 +869,7 @@ fn every_binding_acts_as_its_table_says() {
         }
         screens.push(q);
     }
-    let mut picker = app_with_dash();
-    app::update(&mut picker, Action::PickerLoaded(Default::default()), t0());
-    screens.push(picker);
-    let mut notice = app_with_dash();
-    app::update(
-        &mut notice,
-        Action::Notice {
-            title: "Review".into(),
-            lines: vec!["Nothing is due.".into()],
-            offer_practice: true,
-        },
-        t0(),
-    );
-    screens.push(notice);
+    screens.extend(chooser_and_notice());
     let mut checked = 0;
     for a in &screens {
         let table = bindings(a);
