@@ -24,6 +24,11 @@ use crate::store::{ExamItemRow, ExamSummary, ReviewRow, Store};
 /// What the dashboard is made of, as read from the store (maybe before the content loaded).
 pub use crate::commands::DashboardFacts;
 
+/// Days of review history the stats view holds (12 weeks).
+pub const ACTIVITY_DAYS: usize = 84;
+/// Days of due forecast the stats view holds.
+pub const FORECAST_DAYS: usize = 30;
+
 /// A domain with its blueprint weight and the learner's mastery.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainRow {
@@ -167,7 +172,12 @@ pub enum ReviewStart {
         queue: Vec<String>,
         new_ids: HashSet<String>,
     },
-    Nothing(Vec<String>),
+    Nothing {
+        /// When the next card comes due, if any is scheduled.
+        next_due: Option<DateTime<Utc>>,
+        /// Today's new cards are all done: how many a day.
+        new_done_today: Option<i64>,
+    },
 }
 
 /// A stored mock exam: its summary and its items.
@@ -363,19 +373,19 @@ impl Service {
         let today = now.with_timezone(&Local).date_naive();
         let fmt = self.pack.exam.format;
         let mastery = self.mastery(now)?;
-        let since = now - chrono::Duration::days(crate::tui::screens::stats::ACTIVITY_DAYS as i64 + 1);
-        let mut per_day = vec![0u64; crate::tui::screens::stats::ACTIVITY_DAYS];
+        let since = now - chrono::Duration::days(ACTIVITY_DAYS as i64 + 1);
+        let mut per_day = vec![0u64; ACTIVITY_DAYS];
         for (d, n) in self.store.reviews_per_day(&code, since, offset)? {
             let back = today_n - d;
-            if (0..crate::tui::screens::stats::ACTIVITY_DAYS as i64).contains(&back) {
-                per_day[crate::tui::screens::stats::ACTIVITY_DAYS - 1 - back as usize] += n as u64;
+            if (0..ACTIVITY_DAYS as i64).contains(&back) {
+                per_day[ACTIVITY_DAYS - 1 - back as usize] += n as u64;
             }
         }
-        let until = now + chrono::Duration::days(crate::tui::screens::stats::FORECAST_DAYS as i64 + 1);
-        let mut forecast = vec![0u64; crate::tui::screens::stats::FORECAST_DAYS];
+        let until = now + chrono::Duration::days(FORECAST_DAYS as i64 + 1);
+        let mut forecast = vec![0u64; FORECAST_DAYS];
         for (d, n) in self.store.due_per_day(&code, until, offset)? {
             let ahead = (d - today_n).max(0);
-            if ahead < crate::tui::screens::stats::FORECAST_DAYS as i64 {
+            if ahead < FORECAST_DAYS as i64 {
                 forecast[ahead as usize] += n as u64;
             }
         }
@@ -535,18 +545,10 @@ impl Service {
             let new_ids = queue.iter().filter(|id| !seen.contains(*id)).cloned().collect();
             return Ok(ReviewStart::Cards { queue, new_ids });
         }
-        let mut lines = vec!["Nothing is due for review right now.".to_string()];
-        match self.store.next_due(&code, now)? {
-            Some(t) => lines.push(format!(
-                "The next card is due {}.",
-                crate::tui::view::relative_time(t, now)
-            )),
-            None => lines.push("No card is scheduled yet.".to_string()),
-        }
-        if new_limit == 0 {
-            lines.push(format!("Today's {new_per_day} new cards are done; more come tomorrow."));
-        }
-        Ok(ReviewStart::Nothing(lines))
+        Ok(ReviewStart::Nothing {
+            next_due: self.store.next_due(&code, now)?,
+            new_done_today: (new_limit == 0).then_some(new_per_day),
+        })
     }
 
     /// The cards that came due while a review ran (no new ones).

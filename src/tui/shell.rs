@@ -64,11 +64,24 @@ impl Shell {
                     queue,
                     new_ids,
                 },
-                ReviewStart::Nothing(lines) => Action::Notice {
-                    title: "Review".to_string(),
-                    lines,
-                    offer_practice: true,
-                },
+                ReviewStart::Nothing {
+                    next_due,
+                    new_done_today,
+                } => {
+                    let mut lines = vec!["Nothing is due for review right now.".to_string()];
+                    lines.push(match next_due {
+                        Some(t) => format!("The next card is due {}.", super::view::relative_time(t, now)),
+                        None => "No card is scheduled yet.".to_string(),
+                    });
+                    if let Some(n) = new_done_today {
+                        lines.push(format!("Today's {n} new cards are done; more come tomorrow."));
+                    }
+                    Action::Notice {
+                        title: "Review".to_string(),
+                        lines,
+                        offer_practice: true,
+                    }
+                }
             }),
             Effect::OpenPicker => {
                 let marks = self.marks()?;

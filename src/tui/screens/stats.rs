@@ -23,10 +23,6 @@ use crate::tui::bindings::{Binding, Key, help_key};
 use crate::tui::view::{Theme, Title, bar};
 
 pub const PAGES: [&str; 4] = ["Readiness", "Mastery", "Activity", "Accuracy"];
-/// Days of review history shown (12 weeks).
-pub const ACTIVITY_DAYS: usize = 84;
-/// Days of due forecast shown.
-pub const FORECAST_DAYS: usize = 30;
 
 /// The stats screen: the page shown and how far it is scrolled, over the view the service read.
 #[derive(Debug, Clone, PartialEq)]
