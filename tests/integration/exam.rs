@@ -1255,3 +1255,32 @@ fn exam_items_keep_their_time_and_the_report_shows_the_slowest() {
         .collect();
     assert_eq!(times, vec![65_000, 65_000]);
 }
+
+/// Undo "just after" reaches the summary too: the session's last answer can be taken back from
+/// its summary, which goes back into the session on that question.
+#[test]
+fn the_last_answer_can_be_taken_back_from_the_summary() {
+    use cloudprep::tui::keys::map_key;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (_dir, db, mut sh, mut a) = practising_on_a_file(&["alarm-basic"]);
+    step(&mut sh, &mut a, Action::Toggle(0), t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    step(&mut sh, &mut a, Action::Enter, t0());
+    assert!(matches!(a.screen, Screen::Summary(_)), "{:?}", a.screen);
+    let text = format!("{:?}", draw(&a, t0()).backend());
+    assert!(text.contains("u: take the last answer back"), "{text}");
+    let undo = map_key(&a, KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE)).expect("u");
+    step(&mut sh, &mut a, undo, t0() + Duration::seconds(3));
+    drop(sh);
+    assert_eq!(
+        Store::open(&db)
+            .expect("reopen")
+            .count_reviews("TST-C01")
+            .expect("count"),
+        0
+    );
+    let st = study(&a);
+    assert_eq!(st.current.question.id, "alarm-basic");
+    assert!(st.current.outcome.is_none());
+    assert_eq!((st.answered, st.done.len()), (0, 0));
+}

@@ -47,7 +47,36 @@ pub struct Study {
     pub looked_for_more: bool,
 }
 
+/// The same showing of a question (its id, and when it was shown).
+fn same_showing(a: &QuestionView, b: &QuestionView) -> bool {
+    a.question.id == b.question.id && a.shown_at == b.shown_at
+}
+
 impl Study {
+    /// The answer given last in the session: the one on screen, or the one before while the
+    /// next question is unanswered.
+    fn last_answer(&self) -> Option<&Outcome> {
+        match &self.current.outcome {
+            Some(o) => Some(o),
+            None => self.done.last().and_then(|v| v.outcome.as_ref()),
+        }
+    }
+
+    /// The effect that takes the last answer back, or why there is none yet (`status`).
+    pub(crate) fn undo_last(&self, status: &mut Option<String>) -> Option<Effect> {
+        let last = self.last_answer()?;
+        match &last.saved {
+            Some(s) => Some(Effect::UndoAnswer {
+                review_id: s.review_id,
+                card_before: s.card_before.clone(),
+            }),
+            None => {
+                *status = Some("Still saving; try again in a moment.".to_string());
+                None
+            }
+        }
+    }
+
     /// What is left of a review session: (new, learning, due) cards, the one on screen
     /// included while it is unanswered.
     pub fn left(&self) -> (usize, usize, usize) {
@@ -100,7 +129,9 @@ pub fn update(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<U
             if answered {
                 st.done.push(st.current.clone());
             }
-            return (Screen::Summary(Summary::of(&app.pack, &st, None, now)), vec![]);
+            let mut s = Summary::of(&app.pack, &st, None, now);
+            s.session = Some(st);
+            return (Screen::Summary(s), vec![]);
         }
         Action::ScrollUp | Action::PageUp => {
             let step = if action == Action::PageUp { 10 } else { 3 };
@@ -193,19 +224,10 @@ pub fn update(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<U
         }
         // Undo works on the answer on screen, or just after: on the one before, while the next
         // question is still unanswered.
-        Action::Undo => match if answered { Some(&st.current) } else { st.done.last() }
-            .and_then(|v| v.outcome.as_ref())
-            .and_then(|o| o.saved.as_ref())
-        {
-            Some(s) => {
-                let eff = Effect::UndoAnswer {
-                    review_id: s.review_id,
-                    card_before: s.card_before.clone(),
-                };
-                return (Screen::Study(st), vec![eff]);
-            }
-            None => app.status = Some("Still saving; try again in a moment.".to_string()),
-        },
+        Action::Undo => {
+            let eff = st.undo_last(&mut app.status);
+            return (Screen::Study(st), eff.into_iter().collect());
+        }
         Action::Enter => return next_question(app, st, now),
         _ => {}
     }
@@ -214,8 +236,7 @@ pub fn update(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<U
 
 /// Moves to the next question of the session, or to the summary.
 fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
-    let same = |a: &QuestionView, b: &QuestionView| a.question.id == b.question.id && a.shown_at == b.shown_at;
-    if st.current.outcome.is_some() && !st.done.last().is_some_and(|d| same(d, &st.current)) {
+    if st.current.outcome.is_some() && !st.done.last().is_some_and(|d| same_showing(d, &st.current)) {
         st.done.push(st.current.clone());
     }
     // Only what is due now, in queue order: a card in a learning step is never shown again
@@ -245,7 +266,9 @@ fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Scre
             .and_then(|o| o.saved.as_ref())
             .map(|s| s.next_due)
     });
-    (Screen::Summary(Summary::of(&app.pack, &st, next_due, now)), vec![])
+    let mut s = Summary::of(&app.pack, &st, next_due, now);
+    s.session = Some(st);
+    (Screen::Summary(s), vec![])
 }
 
 pub fn title(_app: &App, st: &Study, now: DateTime<Utc>) -> Title {
@@ -473,6 +496,15 @@ impl App {
     /// screen, or the one before when the next question is already showing (that question goes
     /// back to the front of the queue).
     pub(crate) fn undone(&mut self, review_id: i64, now: DateTime<Utc>) {
+        // From a summary: back into its session, on the question answered last.
+        if let Screen::Summary(s) = &mut self.screen
+            && let Some(mut st) = s.session.take()
+        {
+            if st.done.last().is_some_and(|d| same_showing(d, &st.current)) {
+                st.done.pop();
+            }
+            self.screen = Screen::Study(st);
+        }
         let Screen::Study(st) = &mut self.screen else {
             return;
         };

@@ -37,6 +37,8 @@ pub struct Summary {
     pub cursor: usize,
     /// A missed question opened again (index into `missed`).
     pub detail: Option<usize>,
+    /// The session summed up, kept so that its last answer can still be taken back from here.
+    pub session: Option<Box<Study>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +91,7 @@ impl Summary {
             missed,
             cursor: 0,
             detail: None,
+            session: None,
         }
     }
 }
@@ -123,6 +126,11 @@ pub fn update(app: &mut App, mut s: Summary, action: Action, now: DateTime<Utc>)
     match action {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
             s.cursor = list::moved(s.cursor, n, &action, list::Ends::Stop).unwrap_or(s.cursor)
+        }
+        // The session's last answer can still be taken back from its summary.
+        Action::Undo => {
+            let eff = s.session.as_ref().and_then(|st| st.undo_last(&mut app.status));
+            return (Screen::Summary(s), eff.into_iter().collect());
         }
         Action::Enter if n > 0 => s.detail = Some(s.cursor.min(n - 1)),
         Action::PractiseMissed if n > 0 => {
@@ -212,9 +220,9 @@ pub fn render(app: &App, s: &Summary, theme: Theme, f: &mut Frame, area: Rect, n
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         if s.missed.is_empty() {
-            "  Enter: home"
+            "  Enter: home · u: take the last answer back"
         } else {
-            "  Enter: open · r: retry the missed · q: home"
+            "  Enter: open · r: retry the missed · u: take the last answer back · q: home"
         },
         theme.dim(),
     ));
@@ -269,11 +277,14 @@ pub fn bindings(_app: &App, s: &Summary) -> Vec<Binding> {
         ]);
         return v;
     }
+    let undo = Binding::new(&[Key::Char('u'), Key::Ctrl('z')], Action::Undo)
+        .help("u Ctrl-Z", "take the session's last answer back and answer it again");
     if s.missed.is_empty() {
         return vec![
             Binding::new(&[Key::Code(KeyCode::Enter)], Action::Enter)
                 .footer("Enter home")
                 .help("Enter q Esc", "home"),
+            undo.footer("u undo last answer"),
             search_key(),
             help_key().footer("? help"),
         ];
@@ -288,6 +299,7 @@ pub fn bindings(_app: &App, s: &Summary) -> Vec<Binding> {
         Binding::new(&[Key::Char('r')], Action::PractiseMissed)
             .footer("r retry the missed")
             .help("r", "retry the missed questions now (practice)"),
+        undo,
         search_key(),
         Binding::new(&[Key::Char('q')], Action::Back)
             .footer("q home")
