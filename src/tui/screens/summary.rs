@@ -99,7 +99,10 @@ impl Summary {
 pub fn update(app: &mut App, mut s: Summary, action: Action, now: DateTime<Utc>) -> (Screen, Vec<Effect>) {
     let n = s.missed.len();
     if let Some(i) = s.detail {
-        let v = &mut s.missed[i.min(n.saturating_sub(1))];
+        let Some(v) = s.missed.get_mut(i) else {
+            s.detail = None;
+            return (Screen::Summary(s), vec![]);
+        };
         match action {
             Action::Back | Action::Enter => s.detail = None,
             Action::Next | Action::Prev if n > 0 => {
