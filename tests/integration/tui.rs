@@ -890,3 +890,15 @@ fn every_binding_acts_as_its_table_says() {
     }
     assert!(checked > 40, "{checked}");
 }
+
+/// A question missed twice in one session is listed, and retried, once.
+#[test]
+fn a_question_missed_twice_is_listed_once() {
+    let mut a = studying(&["alarm-basic", "alarm-basic"]);
+    answer(&mut a, false, t0());
+    answer(&mut a, false, t0() + chrono::Duration::seconds(30));
+    let Screen::Summary(s) = &a.screen else {
+        panic!("{:?}", a.screen)
+    };
+    assert_eq!((s.answered, s.missed.len()), (2, 1));
+}

@@ -31,7 +31,8 @@ pub struct Summary {
     pub median_answer_ms: Option<i64>,
     /// Per domain, in blueprint order: answered and right.
     pub domains: Vec<DomainTally>,
-    /// The questions answered wrong, with their feedback, in the order answered.
+    /// The questions answered wrong, with their feedback, in the order first missed (each
+    /// once).
     pub missed: Vec<QuestionView>,
     /// The highlighted missed question.
     pub cursor: usize,
@@ -71,7 +72,8 @@ impl Summary {
                 t.correct += usize::from(o.correct);
             }
             times.push(o.elapsed_ms);
-            if !o.correct {
+            // A question missed twice (a lapse in review, asked again) is listed once.
+            if !o.correct && !missed.iter().any(|m: &QuestionView| m.question.id == v.question.id) {
                 let mut m = v.clone();
                 m.scroll = 0;
                 m.exam_review = true;
