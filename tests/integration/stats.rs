@@ -214,11 +214,23 @@ fn sample_stats() -> StatsScreen {
     })
 }
 
+/// An app on the shipped bank, and the moment the stats screen tests draw it at.
+fn stats_app() -> (App, chrono::DateTime<Utc>) {
+    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date");
+    (App::new(std::rc::Rc::new(pack), 1, false), now)
+}
+
+/// The app drawn at 80×24 as of `now`, as text.
+fn drawn(a: &App, now: chrono::DateTime<Utc>) -> String {
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| view::render_at(a, f, now)).expect("draw");
+    format!("{:?}", t.backend())
+}
+
 #[test]
 fn the_stats_screen_pages_at_80x24() {
-    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
-    let mut a = App::new(std::rc::Rc::new(pack), 1, false);
-    let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date");
+    let (mut a, now) = stats_app();
     for page in 0..4 {
         let mut s = sample_stats();
         s.page = page;
@@ -422,17 +434,11 @@ fn mastery_is_rounded_the_same_way_everywhere() {
 /// At 80×24 the mastery page cannot show all 13 tasks: the list scrolls, and says so.
 #[test]
 fn the_mastery_page_scrolls_when_the_tasks_do_not_fit() {
-    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
-    let mut a = App::new(std::rc::Rc::new(pack), 1, false);
-    let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date");
+    let (mut a, now) = stats_app();
     let mut s = sample_stats();
     s.page = 1;
     a.screen = Screen::Stats(Box::new(s));
-    let text = |a: &App| {
-        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-        t.draw(|f| view::render_at(a, f, now)).expect("draw");
-        format!("{:?}", t.backend())
-    };
+    let text = |a: &App| drawn(a, now);
     let first = text(&a);
     assert!(!first.contains("Task number 13") && first.contains("↓ more"), "{first}");
     for _ in 0..20 {
@@ -450,14 +456,8 @@ fn the_mastery_page_scrolls_when_the_tasks_do_not_fit() {
 /// plainly instead of a line through a mostly empty box (issue 15).
 #[test]
 fn the_score_chart_labels_the_pass_line_and_starts_with_three_exams() {
-    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
-    let mut a = App::new(std::rc::Rc::new(pack), 1, false);
-    let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date");
-    let text = |a: &App| {
-        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-        t.draw(|f| view::render_at(a, f, now)).expect("draw");
-        format!("{:?}", t.backend())
-    };
+    let (mut a, now) = stats_app();
+    let text = |a: &App| drawn(a, now);
     a.screen = Screen::Stats(Box::new(sample_stats()));
     let three = text(&a);
     assert!(three.contains("720 pass"), "{three}");
@@ -599,9 +599,7 @@ fn stats_give_the_time_per_domain_beside_the_pace_and_true_retention() {
 /// With more domains than the time box holds, its rows scroll and say so; nothing is lost.
 #[test]
 fn the_time_per_domain_rows_scroll_when_they_do_not_fit() {
-    let pack = content::load(&ContentSource::Embedded, "SOA-C03").pack.expect("pack");
-    let mut a = App::new(std::rc::Rc::new(pack), 1, false);
-    let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("date");
+    let (mut a, now) = stats_app();
     let mut s = sample_stats();
     s.page = 3;
     s.view.time_by_domain = (1..=12)
@@ -612,11 +610,7 @@ fn the_time_per_domain_rows_scroll_when_they_do_not_fit() {
         })
         .collect();
     a.screen = Screen::Stats(Box::new(s));
-    let text = |a: &App| {
-        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-        t.draw(|f| view::render_at(a, f, now)).expect("draw");
-        format!("{:?}", t.backend())
-    };
+    let text = |a: &App| drawn(a, now);
     let first = text(&a);
     assert!(
         first.contains("Domain 1   1 min 1 s") && !first.contains("Domain 12") && first.contains("↓ more"),

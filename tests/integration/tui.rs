@@ -236,8 +236,8 @@ fn right_answer_is_good_and_can_be_rerated_then_next_and_summary() {
     }
 }
 
-#[test]
-fn review_brings_a_lapsed_card_back_in_the_same_session() {
+/// A review of `alarm-basic` answered wrong at [`t0`], saved: the app and the card's new state.
+fn lapsed_in_review() -> (App, Card) {
     let mut a = app_with_dash();
     crate::util::start_study(&mut a, Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
     let wrong = (correct_display(&a) + 1) % 4;
@@ -246,6 +246,12 @@ fn review_brings_a_lapsed_card_back_in_the_same_session() {
     let before = Card::new("alarm-basic", t0());
     let after = Scheduler::default_params().answer(&before, Rating::Again, t0());
     crate::util::answer_saved(&mut a, 1, t0(), before, &after);
+    (a, after)
+}
+
+#[test]
+fn review_brings_a_lapsed_card_back_in_the_same_session() {
+    let (mut a, _) = lapsed_in_review();
     // One minute later (the first learning step) the card is shown again.
     app::update(&mut a, Action::Enter, t0() + chrono::Duration::minutes(1));
     assert_eq!(current(&a).question.id, "alarm-basic");
@@ -256,15 +262,8 @@ fn review_brings_a_lapsed_card_back_in_the_same_session() {
 /// else is left (issue 14): the session ends and says when it comes back.
 #[test]
 fn a_card_in_its_step_is_not_shown_again_before_the_step_is_due() {
-    let mut a = app_with_dash();
-    crate::util::start_study(&mut a, Mode::Review, "due".into(), vec!["alarm-basic".into()], t0());
-    let wrong = (correct_display(&a) + 1) % 4;
-    app::update(&mut a, Action::Toggle(wrong), t0());
-    app::update(&mut a, Action::Enter, t0());
-    let before = Card::new("alarm-basic", t0());
-    let after = Scheduler::default_params().answer(&before, Rating::Again, t0());
+    let (mut a, after) = lapsed_in_review();
     assert!(after.due > t0() + chrono::Duration::seconds(30), "{:?}", after.due);
-    crate::util::answer_saved(&mut a, 1, t0(), before, &after);
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("next review in "), "relative, not a timestamp: {text}");
     // Seconds later: not the same stem again, but the end of the session once the shell has
