@@ -86,7 +86,7 @@ impl Shell {
             Effect::OpenPicker => {
                 let marks = self.marks()?;
                 let mastery = self.mastery(now)?;
-                let facts = screens::picker::PickerFacts::new(&self.pack, marks, &mastery);
+                let facts = screens::picker::PickerFacts::new(&self.pack, &marks, &mastery);
                 one(Action::PickerLoaded(Box::new(facts)))
             }
             Effect::StartPractice { filter, count, subset } => {

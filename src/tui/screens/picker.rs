@@ -32,7 +32,6 @@ pub struct Picker {
 /// are in each subset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PickerFacts {
-    pub marks: Marks,
     /// Mastery (0..1) by domain, task and skill id.
     pub mastery: std::collections::HashMap<String, f64>,
     /// Counts by domain, task and skill id, and "" for the whole bank.
@@ -61,7 +60,7 @@ impl RowCounts {
 
 impl PickerFacts {
     /// Counts every question once into its skill, task, domain and the whole bank.
-    pub fn new(pack: &Pack, marks: Marks, mastery: &crate::mastery::MasteryMap) -> PickerFacts {
+    pub fn new(pack: &Pack, marks: &Marks, mastery: &crate::mastery::MasteryMap) -> PickerFacts {
         let mut counts: std::collections::HashMap<String, RowCounts> = std::collections::HashMap::new();
         for q in &pack.questions {
             let (seen, missed, marked) = (
@@ -84,7 +83,7 @@ impl PickerFacts {
             .chain(&mastery.skills)
             .map(|(k, v)| (k.clone(), *v))
             .collect();
-        PickerFacts { marks, mastery, counts }
+        PickerFacts { mastery, counts }
     }
 
     pub fn row(&self, f: &Filter) -> RowCounts {

@@ -129,9 +129,7 @@ pub fn update(app: &mut App, mut st: Box<Study>, action: Action, now: DateTime<U
             if answered {
                 st.done.push(st.current.clone());
             }
-            let mut s = Summary::of(&app.pack, &st, None, now);
-            s.session = Some(st);
-            return (Screen::Summary(s), vec![]);
+            return (Screen::Summary(Summary::of(&app.pack, st, None, now)), vec![]);
         }
         Action::ScrollUp | Action::PageUp => {
             let step = if action == Action::PageUp { 10 } else { 3 };
@@ -266,9 +264,7 @@ fn next_question(app: &mut App, mut st: Box<Study>, now: DateTime<Utc>) -> (Scre
             .and_then(|o| o.saved.as_ref())
             .map(|s| s.next_due)
     });
-    let mut s = Summary::of(&app.pack, &st, next_due, now);
-    s.session = Some(st);
-    (Screen::Summary(s), vec![])
+    (Screen::Summary(Summary::of(&app.pack, st, next_due, now)), vec![])
 }
 
 pub fn title(_app: &App, st: &Study, now: DateTime<Utc>) -> Title {

@@ -50,8 +50,8 @@ pub struct DomainTally {
 }
 
 impl Summary {
-    /// The summary of `st` as of `now`, from the questions it has done.
-    pub fn of(pack: &Pack, st: &Study, next_due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Summary {
+    /// The summary of `st` as of `now`, from the questions it has done; the session is kept.
+    pub fn of(pack: &Pack, st: Box<Study>, next_due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Summary {
         let mut domains: Vec<DomainTally> = pack
             .exam
             .domains
@@ -93,7 +93,7 @@ impl Summary {
             missed,
             cursor: 0,
             detail: None,
-            session: None,
+            session: Some(st),
         }
     }
 }
